@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
 
 from .article import Article
 from .ingest import iter_articles
@@ -42,3 +44,15 @@ def analyze_paths(paths: Sequence[str], settings: Settings | None = None) -> Ite
     """Read and analyse files, directories or `-` (stdin), one record per document, in input order."""
     settings = settings or Settings()
     return analyze_articles(iter_articles(paths, settings), settings)
+
+
+def example_paths() -> list[Path]:
+    """The bundled example articles (written for newsgraph: fictional people, real places)."""
+    folder = resources.files("newsgraph") / "examples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
+
+
+def example_articles() -> Iterator[Article]:
+    """The bundled examples as articles; each file name starts with its publication date."""
+    for path in example_paths():
+        yield Article.from_raw(path.read_text(encoding="utf-8"), source=path.name, published=path.name[:10])

@@ -262,6 +262,14 @@ def text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def shipped_schema() -> dict[str, Any]:
+    """The JSON Schema file that ships in the package (a test keeps it equal to `json_schema()`)."""
+    from importlib import resources
+
+    text = (resources.files("newsgraph") / "schema" / "newsgraph.article-1.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the record, generated from the model."""
     schema = Article.model_json_schema(by_alias=True, mode="serialization")

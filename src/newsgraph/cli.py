@@ -6,12 +6,12 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from . import __version__
-from .api import analyze_paths
-from .article import json_schema
+from .api import analyze_articles, analyze_paths, example_articles, example_paths
+from .article import Article, json_schema
 from .errors import NewsgraphError
 from .pipeline import DEFAULT_STAGES, REGISTRY, get_stage
 from .report import render_text
@@ -81,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.set_defaults(handler=analyze_cli)
 
+    example = commands.add_parser(
+        "example",
+        help="analyse the bundled example articles",
+        description="Analyse the example articles that ship with newsgraph and print their records.",
+    )
+    example.add_argument("--format", choices=("text", "json", "jsonl"), default="text", help="as for analyze")
+    example.add_argument("--list", action="store_true", help="only list the example files")
+    example.set_defaults(handler=example_cli)
+
     stages = commands.add_parser(
         "stages",
         help="list the pipeline stages",
@@ -106,15 +115,27 @@ def analyze_cli(args: argparse.Namespace, out: TextIO) -> int:
         batch_size=args.batch_size,
         max_bytes=args.max_bytes,
     )
+    return write_records(analyze_paths(args.paths, settings), args.format, out, several=len(args.paths) > 1)
+
+
+def example_cli(args: argparse.Namespace, out: TextIO) -> int:
+    if args.list:
+        for path in example_paths():
+            out.write(f"{path}\n")
+        return EXIT_OK
+    return write_records(analyze_articles(example_articles()), args.format, out, several=True)
+
+
+def write_records(articles: Iterable[Article], fmt: str, out: TextIO, *, several: bool) -> int:
+    """Print each record as it is done; the exit status says whether any input failed."""
     failed = 0
-    several = len(args.paths) > 1
-    for i, article in enumerate(analyze_paths(args.paths, settings)):
+    for i, article in enumerate(articles):
         if article.error:
             failed += 1
             print(f"newsgraph: {article.error}", file=sys.stderr)
-        if args.format == "jsonl" or (args.format == "json" and (several or i > 0)):
+        if fmt == "jsonl" or (fmt == "json" and (several or i > 0)):
             out.write(article.to_json() + "\n")
-        elif args.format == "json":
+        elif fmt == "json":
             # One record: indented. A second record turns the output into one record per line.
             out.write(article.to_json(indent=2) + "\n")
             several = True

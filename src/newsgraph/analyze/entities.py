@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,15 @@ VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDIN
 # the small English model often labels a foreign surname NORP, GPE or ORG ("Zhdanov" as NORP).
 PERSON_CONFUSABLE = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "FAC"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
+# Words that make a capitalised phrase an organisation or a place, whatever name it starts with
+# ("Victoria Station", "Georgia Tech", "Olena Zelenska Foundation").
+_NOT_PERSON_WORDS = frozenset(
+    """ministry committee council university college school institute academy agency service bank
+    company corporation group party union forum foundation fund station airport port bridge street
+    avenue square park river lake sea mountain region oblast district province state city tech news
+    radio tv times post herald press army force forces navy command office department court church
+    hospital center centre club team association federation parliament government administration""".split()
+)
 _TRAILING_DROP = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -49,6 +59,9 @@ class _Cluster:
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""
     spans = list(_entity_spans(article.doc))
+    _majority_labels(spans)
+    _relabel_people(spans)
+    _add_unlabelled_surnames(article.doc, spans)
     article.entities = [_to_entity(f"e{i}", c) for i, c in enumerate(_cluster(spans), 1)]
     return article
 
@@ -63,6 +76,10 @@ def _entity_spans(doc: Any) -> Iterable[_Span]:
             tokens = tokens[1:]
         while tokens and (tokens[-1].text in _TRAILING_DROP or tokens[-1].is_punct):
             tokens = tokens[:-1]
+        # An entity name holds no verb: "The Ministry of Infrastructure backs Markiv" is cut at "backs".
+        verb = next((i for i, t in enumerate(tokens) if t.pos_ in ("VERB", "AUX") and i > 0), None)
+        if verb is not None:
+            tokens = tokens[:verb]
         if not tokens or not any(t.is_alpha for t in tokens):
             continue
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -84,7 +101,6 @@ def _majority_labels(spans: list[_Span]) -> None:
 
 def _cluster(spans: list[_Span]) -> list[_Cluster]:
     """One cluster per entity, ordered by first mention."""
-    _majority_labels(spans)
     people: list[_Cluster] = []
     # Full names first, so that a lone surname anywhere in the article can join its person.
     for s in spans:
@@ -125,6 +141,52 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
     for c in clusters:
         c.spans.sort(key=lambda s: s.start)
     return sorted(clusters, key=lambda c: c.spans[0].start)
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """First names of many countries (gender-guesser's list, about 40,000 names)."""
+    from gender_guesser.detector import Detector
+
+    return frozenset(name.casefold() for name in Detector().names)
+
+
+def is_given_name(word: str) -> bool:
+    return word.casefold() in _given_names()
+
+
+def _relabel_people(spans: list[_Span]) -> None:
+    """A two- or three-word name the small model labelled otherwise is a person when it starts with a
+    given name ("Olena Markiv" [ORG]) or the article calls its last word a person elsewhere
+    ("Taras Hnatyuk" [ORG] ... "Hnatyuk" [PERSON])."""
+    surnames = [s.surname for s in spans if s.label == "PERSON" and len(s.tokens) == 1]
+    for s in spans:
+        if (
+            s.label != "PERSON"
+            and s.label in PERSON_CONFUSABLE
+            and 2 <= len(s.tokens) <= 3
+            and len(s.text.split()) == len(s.tokens)
+            and all(t.istitle() and t.isalpha() for t in s.tokens)
+            and not any(t.casefold() in _NOT_PERSON_WORDS for t in s.tokens)
+            and (is_given_name(s.tokens[0]) or any(same_name(s.surname, name) for name in surnames))
+        ):
+            s.label = "PERSON"
+
+
+def _add_unlabelled_surnames(doc: Any, spans: list[_Span]) -> None:
+    """Mentions of a person's surname that the model left unlabelled ("Markiv says ...")."""
+    surnames = {
+        translit_key(s.surname): s.surname for s in spans if s.label == "PERSON" and len(s.tokens) > 1
+    }
+    if not surnames:
+        return
+    covered = {i for s in spans for i in range(s.start, s.end)}
+    for token in doc:
+        if token.is_title and token.idx not in covered and translit_key(token.text) in surnames:
+            if token.i + 1 < len(doc) and doc[token.i + 1].is_title and not doc[token.i + 1].is_sent_start:
+                continue  # part of a longer name the model did not label: not ours to guess
+            spans.append(_Span(token.idx, token.idx + len(token.text), token.text, "PERSON", (token.text,)))
+    spans.sort(key=lambda s: s.start)
 
 
 def _same_person(cluster: _Cluster, s: _Span) -> bool:

@@ -1,0 +1,93 @@
+"""The stage registry and runner: ordering checks, versions recorded, one error handler."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from newsgraph.article import Article
+from newsgraph.errors import PipelineError
+from newsgraph.pipeline import REGISTRY, Pipeline, check_order, get_stage, stage
+
+
+@pytest.fixture
+def toy_stages() -> Sequence[str]:
+    @stage("toy_upper", version=1, requires=("text",), assigns=("title",))
+    def upper(article: Article) -> Article:
+        article.title = article.text.upper()
+        return article
+
+    @stage("toy_fail", version=1, requires=("title",), assigns=("entities",))
+    def fail(article: Article) -> Article:
+        if "boom" in article.text:
+            raise RuntimeError("exploded on purpose")
+        return article
+
+    @stage("toy_wrong", version=1, requires=("text",), assigns=("places",))
+    def wrong(article: Article) -> object:
+        return "not an article"
+
+    yield ("toy_upper", "toy_fail", "toy_wrong")
+    for name in ("toy_upper.v1", "toy_fail.v1", "toy_wrong.v1"):
+        REGISTRY.pop(name, None)
+
+
+def test_default_pipeline_is_ordered_and_versioned() -> None:
+    pipeline = Pipeline.build()
+    assert pipeline.names[:3] == ["clean.v1", "parse.v1", "entities.v1"]
+    assert all(name.rsplit(".", 1)[1].startswith("v") for name in pipeline.names)
+
+
+def test_a_stage_before_its_requirement_is_refused() -> None:
+    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v1 requires 'doc'.*parse\.v1"):
+        Pipeline.build(["quotes", "parse"])
+
+
+def test_unknown_stage_names_the_known_ones() -> None:
+    with pytest.raises(PipelineError, match=r"E101 unknown stage 'nope'; known stages: .*clean\.v1"):
+        get_stage("nope")
+
+
+def test_check_order_accepts_the_default_order() -> None:
+    check_order([get_stage(n) for n in ("clean", "parse", "entities", "roles", "places", "dates", "quotes")])
+
+
+def test_each_article_records_the_stages_that_ran(toy_stages: Sequence[str]) -> None:
+    article = Pipeline.build(["toy_upper"], on_error="raise")(Article.from_raw("hello"))
+    assert article.title == "HELLO"
+    assert article.stages == ["toy_upper.v1"]
+
+
+def test_in_a_batch_a_failing_article_gets_its_error_and_the_others_go_on(toy_stages: Sequence[str]) -> None:
+    pipeline = Pipeline.build(["toy_upper", "toy_fail"], on_error="record", batch_size=8)
+    out = list(
+        pipeline.run(Article.from_raw(t, source=f"{i}.txt") for i, t in enumerate(["ok", "boom", "fine"]))
+    )
+    assert [a.source for a in out] == ["0.txt", "1.txt", "2.txt"]
+    assert out[0].error is None and out[2].error is None
+    assert out[1].error is not None
+    assert out[1].error.startswith(
+        "E103 stage toy_fail.v1 failed on 1.txt: RuntimeError: exploded on purpose"
+    )
+    assert out[1].stages == ["toy_upper.v1"]
+    assert pipeline.errors == [out[1].error]
+
+
+def test_in_tests_errors_raise(toy_stages: Sequence[str]) -> None:
+    pipeline = Pipeline.build(["toy_upper", "toy_fail"], on_error="raise")
+    with pytest.raises(RuntimeError, match="exploded"):
+        pipeline(Article.from_raw("boom"))
+
+
+def test_a_stage_that_returns_something_else_is_an_error(toy_stages: Sequence[str]) -> None:
+    article = Pipeline.build(["toy_wrong"], on_error="record")(Article.from_raw("x", source="w.txt"))
+    assert article.error is not None and "E104 stage toy_wrong.v1 returned str" in article.error
+
+
+def test_a_failed_article_keeps_no_annotations(toy_stages: Sequence[str]) -> None:
+    article = Pipeline.build(["clean", "parse", "entities", "toy_fail"], on_error="record")(
+        Article.from_raw("Olena Markiv went to Lviv. boom", source="b.txt")
+    )
+    assert article.error is not None
+    assert article.entities == []
