@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .api import analyze_articles, analyze_paths, example_articles, example_paths
@@ -18,18 +18,27 @@ from .report import render_text
 from .settings import Settings
 
 EXIT_OK, EXIT_FAILED_INPUT, EXIT_USAGE = 0, 1, 2
+HELP_WIDTH = 100  # fixed, so the reference in the README is the same on every terminal
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.HelpFormatter(prog, width=HELP_WIDTH, max_help_position=32)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsgraph",
+        formatter_class=_formatter,
         description="Turn raw news articles into a sourced record of who said what, about whom, where "
         "and when.",
     )
     parser.add_argument("--version", action="version", version=f"newsgraph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    analyze = commands.add_parser(
+    def add_command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return commands.add_parser(name, formatter_class=_formatter, **kwargs)
+
+    analyze = add_command(
         "analyze",
         help="analyse articles and print their records",
         description=(
@@ -81,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.set_defaults(handler=analyze_cli)
 
-    example = commands.add_parser(
+    example = add_command(
         "example",
         help="analyse the bundled example articles",
         description="Analyse the example articles that ship with newsgraph and print their records.",
@@ -90,14 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("--list", action="store_true", help="only list the example files")
     example.set_defaults(handler=example_cli)
 
-    stages = commands.add_parser(
+    stages = add_command(
         "stages",
         help="list the pipeline stages",
         description="List the registered stages, what they need and give.",
     )
     stages.set_defaults(handler=stages_cli)
 
-    schema = commands.add_parser(
+    schema = add_command(
         "schema",
         help="print the JSON Schema of the record",
         description="Print the newsgraph.article/1 JSON Schema.",
@@ -184,3 +193,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def cli_reference() -> str:
+    """The CLI reference in Markdown, from the parsers' own --help (the README carries it)."""
+    parser = build_parser()
+    parts = ["```console\n$ newsgraph --help\n" + parser.format_help() + "```"]
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for name, sub in getattr(action, "choices", {}).items():
+            parts.append(f"```console\n$ newsgraph {name} --help\n" + sub.format_help() + "```")
+    return "\n\n".join(parts) + "\n"
