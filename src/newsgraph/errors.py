@@ -22,6 +22,7 @@ class Errors(StrEnum):
     E008 = "E008 {input} is too large ({size} bytes; the limit is {limit}): split it or raise --max-bytes"
     E009 = "E009 {input}: broken WARC ({reason})"
     E010 = "E010 {input}: bad HTML ({reason})"
+    E011 = "E011 {input} is a directory with no files to read (hidden files are skipped)"
     # pipeline (E1xx)
     E101 = "E101 unknown stage {name!r}; known stages: {known}"
     E102 = "E102 stage {stage} requires {field!r}, which no earlier stage assigns; add one of: {providers}"

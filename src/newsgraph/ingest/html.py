@@ -1,0 +1,133 @@
+"""HTML reader: the main text of a page (trafilatura) with its title, date (htmldate) and language.
+
+The raw text of an HTML article is the text trafilatura extracts, one block (paragraph, heading,
+list, quote, table) per paragraph, blocks separated by a blank line; the article's `raw_offsets`
+point into that extracted text, not into the markup. The author trafilatura finds is not kept:
+the record has no field for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import trafilatura
+from trafilatura.xml import xmltotxt
+
+from ..article import Article
+from ..errors import Errors, InputError
+from ..settings import Settings
+from .text import decode, one_line
+
+# trafilatura logs every page it finds no text in; the failed Article already says so.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]+)*$", re.IGNORECASE)
+_LOOKS_LIKE_HTML = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|article|div|p|h[1-6]|!--)[\s>/]", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page yields: its main text and the metadata found in its markup."""
+
+    text: str
+    title: str | None
+    author: str | None
+    date: str | None
+    language: str | None
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether a document of unknown kind (standard input) is HTML: it opens with an HTML tag."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and _LOOKS_LIKE_HTML.search(head) is not None
+
+
+def decode_html(data: bytes, source: str, charset: str | None = None, *, exact: bool = False) -> str:
+    """Decode a page: UTF-8 first, then the charset it declares (HTTP header or meta), then a guess."""
+    if charset is None:
+        match = _META_CHARSET.search(data[:4096])
+        charset = match.group(1).decode("ascii") if match else None
+    return decode(data, source, declared=charset, exact=exact)
+
+
+def extract(markup: str, source: str, url: str | None = None) -> Page:
+    """The main text and metadata of a page; InputError when there is no page or no text in it."""
+    tree = trafilatura.load_html(markup)
+    if tree is None:
+        # trafilatura refuses fragments ("<p>x</p>" alone); a wrapped fragment is a page.
+        tree = trafilatura.load_html(f"<html><body>{markup}</body></html>")
+    if tree is None:
+        raise InputError(Errors.E010, input=source, reason="the markup cannot be parsed as HTML")
+    language = _language(tree)
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as exc:  # trafilatura is third-party code: one bad page must not stop a batch
+        raise InputError(Errors.E010, input=source, reason=one_line(f"{type(exc).__name__}: {exc}")) from exc
+    body = getattr(doc, "body", None)
+    blocks = [xmltotxt(child, False).strip() for child in body] if body is not None else []
+    text = "\n\n".join(b for b in blocks if b)
+    if not text:
+        raise InputError(Errors.E007, input=source, reason="trafilatura found no main text in the page")
+    return Page(
+        text=text,
+        title=_str(getattr(doc, "title", None)),
+        author=_str(getattr(doc, "author", None)),
+        date=_str(getattr(doc, "date", None)),
+        language=language,
+    )
+
+
+def read_html(
+    markup: bytes | str,
+    *,
+    source: str,
+    settings: Settings,
+    title: str | None = None,
+    published: str | None = None,
+    language: str | None = None,
+    url: str | None = None,
+    charset: str | None = None,
+) -> Article:
+    """One Article from a page; metadata given by the caller wins over what the page says.
+
+    With `settings.as_is` the page is not extracted: its decoded markup is the text.
+    """
+    html = decode_html(markup, source, charset, exact=settings.as_is) if isinstance(markup, bytes) else markup
+    if not html.strip() and not (settings.as_is and html):
+        raise InputError(Errors.E002, input=source)
+    if settings.as_is:
+        return Article.from_raw(
+            html, source=source, title=title, published=settings.published or published, as_is=True
+        )
+    page = extract(html, source, url)
+    return Article.from_raw(
+        page.text,
+        source=source,
+        title=title or page.title,
+        published=settings.published or published or page.date,
+        language=language or page.language,
+    )
+
+
+def _language(tree: Any) -> str | None:
+    """The language the page declares (`<html lang>`, else Content-Language), as a bare code."""
+    declared = tree.get("lang") or tree.get("xml:lang")
+    if not declared:
+        metas = tree.xpath(
+            '//meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]'
+        )
+        declared = metas[0].get("content") if metas else None
+    match = _LANG.match((declared or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _str(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

@@ -1,0 +1,159 @@
+"""JSON readers: one article per JSON object, from JSON Lines (streamed) or a .json file.
+
+The `source` of the object on line N of a JSON Lines file is `PATH:N` (N counts from 1, blank
+lines included); of element N of a JSON array it is `PATH:N` too; a .json file holding a single
+object keeps `PATH`. A field holding HTML goes through the HTML reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..article import Article
+from ..errors import Errors, InputError
+from ..settings import Settings
+from .html import read_html
+from .text import decode, failure, one_line
+
+_CHUNK = 1 << 20
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+
+
+@dataclass(frozen=True, kw_only=True)
+class JsonFields:
+    """Which keys of a JSON object hold what; a key that is absent is simply not used."""
+
+    text: str = "text"
+    html: str = "html"
+    title: str = "title"
+    url: str = "url"
+    date: str = "date"
+    language: str = "language"
+
+
+DEFAULT_FIELDS = JsonFields()
+
+
+def iter_jsonl(
+    path: Path, source: str, settings: Settings, fields: JsonFields = DEFAULT_FIELDS
+) -> Iterator[Article]:
+    """One Article per line of a JSON Lines file, read line by line; a bad line fails alone."""
+    limit = settings.max_bytes
+    with path.open("rb") as stream:
+        number = 0
+        # readline with a limit: a line longer than max_bytes is never held in memory whole.
+        while line := stream.readline(limit + 1):
+            number += 1
+            if not line.strip():
+                continue
+            where = f"{source}:{number}"
+            if len(line.rstrip(b"\r\n")) > limit:
+                if not line.endswith(b"\n"):
+                    while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                        pass
+                yield failure(Errors.E008, input=where, size=f"more than {limit}", limit=limit)
+                continue
+            try:
+                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield failure(Errors.E006, input=where, reason=f"invalid UTF-8 at byte {exc.start}")
+                continue
+            yield _from_line(text, where, settings, fields)
+
+
+def iter_json(
+    data: bytes, source: str, settings: Settings, fields: JsonFields = DEFAULT_FIELDS
+) -> Iterator[Article]:
+    """The Articles of a .json file: an object, an array of objects, or JSON Lines under a .json name."""
+    text = decode(data, source)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise InputError(Errors.E006, input=source, reason=one_line(exc)) from exc
+        # Several values one after another: JSON Lines saved as .json.
+        yield from _from_lines(text.split("\n"), source, settings, fields)
+        return
+    if isinstance(value, list):
+        for number, item in enumerate(value, 1):
+            yield _from_value(item, f"{source}:{number}", settings, fields)
+    else:
+        yield _from_value(value, source, settings, fields)
+
+
+def iso_date(value: object) -> str | None:
+    """A date given in an input field as YYYY-MM-DD, or None when it is not a recognisable date."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATE.match(value)
+    try:
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        # The RSS and e-mail style: "Tue, 21 Jun 2022 10:00:00 +0300".
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    except (ValueError, TypeError):
+        return None
+
+
+def _from_lines(
+    lines: Iterable[str], source: str, settings: Settings, fields: JsonFields
+) -> Iterator[Article]:
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            yield _from_line(line, f"{source}:{number}", settings, fields)
+
+
+def _from_line(line: str, where: str, settings: Settings, fields: JsonFields) -> Article:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return failure(Errors.E006, input=where, reason=one_line(exc))
+    return _from_value(value, where, settings, fields)
+
+
+def _from_value(value: Any, where: str, settings: Settings, fields: JsonFields) -> Article:
+    try:
+        return _article(value, where, settings, fields)
+    except InputError as exc:
+        return Article.failed(where, str(exc))
+
+
+def _article(value: Any, where: str, settings: Settings, fields: JsonFields) -> Article:
+    if not isinstance(value, dict):
+        raise InputError(Errors.E006, input=where, reason=f"a JSON {_kind(value)}, not an object")
+    title = _optional_str(value, fields.title, where)
+    language = _optional_str(value, fields.language, where)
+    published = settings.published or iso_date(value.get(fields.date))
+    text = _optional_str(value, fields.text, where)
+    if text is not None:
+        if not text.strip():
+            raise InputError(Errors.E002, input=where)
+        return Article.from_raw(
+            text, source=where, title=title, published=published, language=language, as_is=settings.as_is
+        )
+    html = _optional_str(value, fields.html, where)
+    if html is None:
+        raise InputError(Errors.E007, input=where, reason=f"no {fields.text!r} or {fields.html!r} field")
+    url = _optional_str(value, fields.url, where)
+    return read_html(
+        html, source=where, settings=settings, title=title, published=published, language=language, url=url
+    )
+
+
+def _optional_str(value: dict[str, Any], key: str, where: str) -> str | None:
+    item = value.get(key)
+    if item is None or isinstance(item, str):
+        return item
+    raise InputError(Errors.E006, input=where, reason=f"field {key!r} is a JSON {_kind(item)}, not a string")
+
+
+def _kind(value: object) -> str:
+    names = {list: "array", dict: "object", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
