@@ -22,6 +22,9 @@ def analyze_articles(articles: Iterable[Article], settings: Settings | None = No
     """Run the pipeline over articles already read, yielding them in order as they are done."""
     settings = settings or Settings()
     pipeline = build_pipeline(settings)
+    if not settings.components:
+        # Parse with only the spaCy components some stage of this pipeline reads.
+        settings = settings.but(components=tuple(sorted(pipeline.components)))
     with using(settings):
         yield from pipeline.run(articles)
 
