@@ -140,7 +140,34 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
     clusters = people + list(others.values())
     for c in clusters:
         c.spans.sort(key=lambda s: s.start)
+        _correct_label(c)
     return sorted(clusters, key=lambda c: c.spans[0].start)
+
+
+# A town this large is a place whatever the small model calls it ("Kyiv" as PERSON, "Vitebsk" as
+# ORG). Below it, town names collide with surnames and firms too often to overrule the model.
+_TOWN_POPULATION = 50_000
+
+
+def _correct_label(cluster: _Cluster) -> None:
+    """Relabel a one-word entity the gazetteer or the demonym list knows better than the model."""
+    from .gazetteer import QUALITY_ALTERNATE, Gazetteer
+    from .roles import country_of_demonym
+
+    if cluster.full_names or any(len(s.tokens) > 1 for s in cluster.spans):
+        return
+    word = cluster.spans[0].text
+    if cluster.label in ("PERSON", "ORG", "GPE", "LOC") and word[:1].isupper() and country_of_demonym(word):
+        cluster.label = "NORP"  # "Lithuanian" said as a noun
+        return
+    if cluster.label not in ("PERSON", "ORG", "NORP") or (cluster.label == "PERSON" and is_given_name(word)):
+        return
+    for place in Gazetteer.get().lookup(word)[:3]:
+        if place.name.casefold() != word.casefold() and place.quality >= QUALITY_ALTERNATE:
+            continue
+        if place.kind in ("country", "region") or place.capital or place.population >= _TOWN_POPULATION:
+            cluster.label = "GPE"
+            return
 
 
 @functools.lru_cache(maxsize=1)
