@@ -49,3 +49,8 @@ def test_a_first_name_is_not_a_role() -> None:
 )  # fmt: skip
 def test_demonyms(demonym: str, country: str) -> None:
     assert country_of_demonym(demonym) == country
+
+
+@pytest.mark.parametrize("country", ["Pakistan", "Japan", "Belarus", "Russia"])
+def test_a_country_name_is_no_demonym(country: str) -> None:
+    assert country_of_demonym(country) is None

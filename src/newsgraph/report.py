@@ -79,9 +79,11 @@ def render_text(article: Article) -> str:
         lines.extend(f"{line} ×{seen[k]}" for k, line in first.items())
         lines.append("")
 
-    if article.dates:
-        lines.append(f"DATES ({len(article.dates)})")
-        for d in article.dates:
+    # "now", "recently": TIMEX3 references to the present or past, in the record but no calendar date.
+    calendar = [d for d in article.dates if not (d.value or "").endswith("_REF")]
+    if calendar:
+        lines.append(f"DATES ({len(calendar)})")
+        for d in calendar:
             value = d.value or "?"
             if d.end_value:
                 value += f" – {d.end_value}"

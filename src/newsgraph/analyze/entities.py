@@ -62,7 +62,10 @@ def extract_entities(article: Article) -> Article:
     _majority_labels(spans)
     _relabel_people(spans)
     _add_unlabelled_surnames(article.doc, spans)
-    article.entities = [_to_entity(f"e{i}", c) for i, c in enumerate(_cluster(spans), 1)]
+    clusters = _cluster(spans)
+    for c in clusters:
+        _correct_label(c, article.doc)
+    article.entities = [_to_entity(f"e{i}", c) for i, c in enumerate(clusters, 1)]
     return article
 
 
@@ -140,7 +143,6 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
     clusters = people + list(others.values())
     for c in clusters:
         c.spans.sort(key=lambda s: s.start)
-        _correct_label(c)
     return sorted(clusters, key=lambda c: c.spans[0].start)
 
 
@@ -149,7 +151,11 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
 _TOWN_POPULATION = 50_000
 
 
-def _correct_label(cluster: _Cluster) -> None:
+# Words before a name that make it a place: "near Vitebsk", "in Kharkiv".
+_LOCATIVE = frozenset({"in", "near", "to", "from", "around", "outside", "across", "towards", "toward", "into"})
+
+
+def _correct_label(cluster: _Cluster, doc: Any) -> None:
     """Relabel a one-word entity the gazetteer or the demonym list knows better than the model."""
     from .gazetteer import QUALITY_ALTERNATE, Gazetteer
     from .roles import country_of_demonym
@@ -157,7 +163,7 @@ def _correct_label(cluster: _Cluster) -> None:
     if cluster.full_names or any(len(s.tokens) > 1 for s in cluster.spans):
         return
     word = cluster.spans[0].text
-    if cluster.label in ("PERSON", "ORG", "GPE", "LOC") and word[:1].isupper() and country_of_demonym(word):
+    if cluster.label in ("PERSON", "ORG") and word[:1].isupper() and country_of_demonym(word):
         cluster.label = "NORP"  # "Lithuanian" said as a noun
         return
     if cluster.label not in ("PERSON", "ORG", "NORP") or (cluster.label == "PERSON" and is_given_name(word)):
@@ -165,9 +171,13 @@ def _correct_label(cluster: _Cluster) -> None:
     for place in Gazetteer.get().lookup(word)[:3]:
         if place.name.casefold() != word.casefold() and place.quality >= QUALITY_ALTERNATE:
             continue
-        if place.kind in ("country", "region") or place.capital or place.population >= _TOWN_POPULATION:
+        if not (place.kind in ("country", "region") or place.capital or place.population >= _TOWN_POPULATION):
+            continue
+        # An organisation named after its town (a club, a city council) keeps its label unless the
+        # article also uses the name as a place ("near Vitebsk"): CoNLL's sports pages are full of them.
+        if cluster.label != "ORG" or any(_after_locative(doc, s.start) for s in cluster.spans):
             cluster.label = "GPE"
-            return
+        return
 
 
 @functools.lru_cache(maxsize=1)
@@ -214,6 +224,11 @@ def _add_unlabelled_surnames(doc: Any, spans: list[_Span]) -> None:
                 continue  # part of a longer name the model did not label: not ours to guess
             spans.append(_Span(token.idx, token.idx + len(token.text), token.text, "PERSON", (token.text,)))
     spans.sort(key=lambda s: s.start)
+
+
+def _after_locative(doc: Any, start: int) -> bool:
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span.start > 0 and doc[span.start - 1].lower_ in _LOCATIVE
 
 
 def _same_person(cluster: _Cluster, s: _Span) -> bool:

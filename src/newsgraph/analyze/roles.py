@@ -111,6 +111,8 @@ def country_of_demonym(word: str) -> str | None:
     if folded in _IRREGULAR_DEMONYMS:
         return _IRREGULAR_DEMONYMS[folded]
     names = _country_names()
+    if folded in names:
+        return None  # a country's own name ("Pakistan", "Japan") is no demonym
     for suffix in _DEMONYM_SUFFIXES:
         if folded.endswith(suffix) and len(folded) - len(suffix) >= 3:
             stem = folded[: -len(suffix)]
