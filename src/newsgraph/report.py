@@ -7,6 +7,7 @@ import textwrap
 from .article import Article, Entity, Quote
 
 WIDTH = 100
+QUOTE_MARKS = "\"“”„«»‘’'"
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -49,7 +50,8 @@ def render_text(article: Article) -> str:
         lines.append(f"  {name}" + (f" — {role}" if role else ""))
         for q in quotes:
             cue = f" [{q.cue.text}]" if q.cue else ""
-            lines.append(_wrap(f"{q.kind}{cue}: “{q.text}”", "      "))
+            text = q.text if q.text[:1] in QUOTE_MARKS else f"“{q.text}”"
+            lines.append(_wrap(f"{q.kind}{cue}: {text}", "      "))
     lines.append("")
 
     people = [e for e in article.entities if e.type in ("PERSON", "ORG", "NORP")]
