@@ -152,7 +152,9 @@ _TOWN_POPULATION = 50_000
 
 
 # Words before a name that make it a place: "near Vitebsk", "in Kharkiv".
-_LOCATIVE = frozenset({"in", "near", "to", "from", "around", "outside", "across", "towards", "toward", "into"})
+_LOCATIVE = frozenset(
+    {"in", "near", "to", "from", "around", "outside", "across", "towards", "toward", "into"}
+)
 
 
 def _correct_label(cluster: _Cluster, doc: Any) -> None:
