@@ -1,0 +1,329 @@
+"""The quotes stage: every form of quote attributed to the right speaker; the seed; PolNeAR dev gates.
+
+The articles below are written for these tests: the people are fictional, the places real.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsgraph.analyze.attribution import find_quotations
+from newsgraph.article import Article, Quote
+from newsgraph.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+_PIPELINE: Pipeline | None = None
+
+
+def quotes(text: str) -> list[Quote]:
+    global _PIPELINE
+    if _PIPELINE is None:
+        _PIPELINE = Pipeline.build(["parse", "entities", "roles", "quotes"], on_error="raise")
+    article = _PIPELINE(Article.from_raw(text, as_is=True))
+    for q in article.quotes:
+        assert article.text[q.start : q.end] == q.text
+        if q.speaker is not None and q.speaker.start is not None:
+            assert q.speaker.end is not None and 0 <= q.speaker.start < q.speaker.end <= len(text)
+    assert [q.id for q in article.quotes] == [f"q{i}" for i in range(1, len(article.quotes) + 1)]
+    return article.quotes
+
+
+def one(text: str) -> Quote:
+    found = quotes(text)
+    assert len(found) == 1, [(q.kind, q.text) for q in found]
+    return found[0]
+
+
+def written(text: str, q: Quote) -> str:
+    """The speaker mention as the text writes it."""
+    assert q.speaker is not None and q.speaker.start is not None and q.speaker.end is not None
+    return text[q.speaker.start : q.speaker.end]
+
+
+# --- quotation marks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “yes” and left.", ["“yes”"]),
+        ('He said "it is a "farce" indeed," and left.', ['"it is a "farce" indeed,"']),
+        (
+            "«Odesa is ready», and „we stay”, and „wir bleiben“.",
+            ["«Odesa is ready»", "„we stay”", "„wir bleiben“"],
+        ),
+        ("''Hopefully,'' the mayor said.", ["''Hopefully,''"]),
+        ("“One paragraph.\n\n“And the next,” she said.", ["“One paragraph.\n\n“And the next,”"]),
+        ("“Never closed.\n\nA new paragraph “here” ends it.", ["“Never closed.", "“here”"]),
+    ],
+)
+def test_quotation_marks_pair_up(text: str, expected: list[str]) -> None:
+    assert [text[q.start : q.end] for q in find_quotations(text)] == expected
+
+
+def test_nested_marks_of_the_same_glyph_balance() -> None:
+    text = "“All the mayor's “power” rests on the port,” Hrytsenko notes."
+    (q,) = find_quotations(text)
+    assert text[q.start : q.end] == "“All the mayor's “power” rests on the port,”"
+    assert [text[s:e] for s, e in q.nested] == ["“power”"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .,:\n“”„«»\"'")), max_size=80))
+def test_quotations_are_ordered_disjoint_and_open_on_a_mark(text: str) -> None:
+    previous_end = 0
+    for q in find_quotations(text):
+        assert previous_end <= q.start < q.end <= len(text)
+        assert text[q.start] in "“”„«»\"'"
+        assert all(q.start <= s < e <= q.end for s, e in q.nested)
+        previous_end = q.end
+
+
+def test_empty_and_markless_texts() -> None:
+    assert find_quotations("") == []
+    assert quotes("") == []
+    assert quotes("“") == []
+
+
+# --- direct quotes --------------------------------------------------------------------------------
+
+
+def test_speaker_after_the_quote_with_apposition() -> None:
+    text = (
+        "The council met in Lviv on Monday. “The bridge over the Poltva will reopen next week,” "
+        "said Andriy Koval, spokesman for the city council."
+    )
+    q = one(text)
+    assert (q.kind, q.text) == ("direct", "“The bridge over the Poltva will reopen next week,”")
+    assert q.speaker is not None and q.speaker.name == "Andriy Koval" and q.speaker.entity is not None
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_speaker_before_the_quote_with_a_colon() -> None:
+    text = "Olena Kovalenko, a historian from Kamianets, said: “The fortress has stood here for centuries.”"
+    q = one(text)
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Olena Kovalenko"
+
+
+def test_speaker_named_after_the_quote_believes() -> None:
+    q = one(
+        "“The river port in Kherson will not work before winter,” military expert Mykola Shevchuk believes."
+    )
+    assert q.speaker is not None and q.speaker.name == "Mykola Shevchuk"
+    assert q.cue is not None and q.cue.text == "believes"
+
+
+def test_a_quote_split_by_its_attribution_is_one_quote_of_a_pronoun() -> None:
+    text = (
+        "Ivan Hrytsenko, a farmer near Poltava, lost his harvest. “We expected rain in April,” he said. "
+        "“Instead we got frost, and half the crop is gone.”"
+    )
+    q = one(text)
+    assert q.text.startswith("“We expected rain") and q.text.endswith("half the crop is gone.”")
+    assert written(text, q) == "he"
+    assert q.speaker is not None and q.speaker.name == "Ivan Hrytsenko"
+
+
+def test_a_quote_over_two_paragraphs() -> None:
+    text = (
+        "Ivan Hrytsenko runs a ferry on the Dnipro.\n\n“The first week was quiet.\n\n"
+        "“Then the river rose and we lost the pier,” Hrytsenko says."
+    )
+    q = one(text)
+    assert q.text == "“The first week was quiet.\n\n“Then the river rose and we lost the pier,”"
+    assert q.speaker is not None and q.speaker.name == "Ivan Hrytsenko"
+
+
+def test_nested_marks_keep_the_quote_whole() -> None:
+    q = one("“The so-called “reform” of the port changed nothing,” Ivan Hrytsenko notes.")
+    assert q.text == "“The so-called “reform” of the port changed nothing,”"
+    assert q.speaker is not None and q.speaker.name == "Ivan Hrytsenko"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Yulia Marchenko said: "Kharkiv will rebuild its theatre."', "Yulia Marchenko"),
+        ("«Odesa is ready for the season», said Serhiy Tkachenko.", "Serhiy Tkachenko"),
+        ("„We will stay in Dnipro”, Anna Boyko added.", "Anna Boyko"),
+    ],
+)
+def test_straight_guillemet_and_low_marks(text: str, speaker: str) -> None:
+    q = one(text)
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == speaker
+
+
+def test_speaker_in_the_paragraph_before() -> None:
+    text = (
+        "Olena Kovalenko, a historian, explained why the fortress matters:\n\n"
+        "“Every invader who came through Kamianets-Podilskyi had to take it first, and few did.”"
+    )
+    q = one(text)
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Olena Kovalenko"
+
+
+def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker() -> None:
+    text = (
+        "“The ferry will run again in May,” said Serhiy Tkachenko, the harbour master in Izmail.\n\n"
+        "“After that we will need new boats, and nobody has ordered them yet.”"
+    )
+    q = one(text)
+    assert q.text.endswith("nobody has ordered them yet.”")
+    assert q.speaker is not None and q.speaker.name == "Serhiy Tkachenko"
+
+
+def test_a_name_after_a_dash_signs_the_quote() -> None:
+    q = one("“We will rebuild every school in Irpin before September.” ― Oksana Hnatiuk\n")
+    assert q.speaker is not None and q.speaker.name == "Oksana Hnatiuk"
+
+
+# --- reported speech ------------------------------------------------------------------------------
+
+
+def test_indirect_speech_is_the_that_clause() -> None:
+    q = one("Mykola Shevchuk believes that the harvest near Vinnytsia will be late this year.")
+    assert q.kind == "indirect"
+    assert q.text == "that the harvest near Vinnytsia will be late this year"
+    assert q.speaker is not None and q.speaker.name == "Mykola Shevchuk"
+
+
+def test_an_organisation_reports() -> None:
+    q = one("The Ministry of Agriculture notes that grain exports through Izmail grew in May.")
+    assert q.kind == "indirect" and q.speaker is not None and q.speaker.name == "Ministry of Agriculture"
+
+
+def test_has_repeatedly_reported_that() -> None:
+    q = one(
+        "The General Staff of the Armed Forces has repeatedly reported that the border near Sumy is quiet."
+    )
+    assert q.kind == "indirect" and q.text == "that the border near Sumy is quiet"
+    assert q.speaker is not None and "General Staff" in (q.speaker.name or "")
+    assert q.cue is not None and q.cue.text == "reported"
+
+
+def test_mixed_reported_speech_with_a_quoted_fragment() -> None:
+    q = one("Kateryna Lysenko said the new ferry timetable was “a step in the right direction.”")
+    assert q.kind == "mixed"
+    assert q.text == "the new ferry timetable was “a step in the right direction.”"
+    assert q.speaker is not None and q.speaker.name == "Kateryna Lysenko"
+
+
+def test_according_to() -> None:
+    q = one("According to Andriy Koval, the port of Odesa will reopen in May.")
+    assert (q.kind, q.text) == ("according_to", "the port of Odesa will reopen in May")
+    assert q.speaker is not None and q.speaker.name == "Andriy Koval"
+    assert q.cue is not None and q.cue.text == "According to"
+
+
+def test_block_quote_under_a_line_naming_the_speaker() -> None:
+    text = (
+        "Expert Opinion\n\nIryna Savchenko, economist:\n\n"
+        "– Prices in Kyiv will keep rising until the spring, and the hryvnia will stay under pressure."
+    )
+    q = one(text)
+    assert q.kind == "block" and q.text.startswith("Prices in Kyiv") and q.text.endswith("under pressure.")
+    assert q.speaker is not None and q.speaker.name == "Iryna Savchenko"
+
+
+def test_a_description_resolves_to_the_person_it_described() -> None:
+    text = (
+        "Serhiy Tkachenko, spokesman for the port authority, spoke to reporters in Izmail. "
+        "Later the spokesman said that repairs to the grain terminal would take a month."
+    )
+    q = one(text)
+    assert written(text, q) == "the spokesman"
+    assert q.speaker is not None and q.speaker.name == "Serhiy Tkachenko" and q.speaker.entity is not None
+
+
+# --- sources that are not people the article names -------------------------------------------------
+
+
+def test_an_unnamed_source_keeps_its_words_and_no_entity() -> None:
+    q = one("“The talks have stalled,” a source in the General Staff said.")
+    assert q.speaker is not None
+    assert (q.speaker.name, q.speaker.entity) == ("a source in the General Staff", None)
+
+
+def test_most_experts_is_an_unnamed_source() -> None:
+    q = one("Most analysts believe that the bridge near Zaporizhzhia will not reopen this year.")
+    assert q.speaker is not None and (q.speaker.name, q.speaker.entity) == ("Most analysts", None)
+
+
+def test_no_quote_for_a_photo_credit_or_a_lone_they() -> None:
+    text = (
+        "Cranes on the quay in Mykolaiv. Photo: Marko Didenko\n\n"
+        "The port is quiet. It is, they say, only a matter of time before ships return. And all these "
+        "exercises on the border are a picture for the mayor that, they say, the port is preparing for war."
+    )
+    assert quotes(text) == []
+
+
+def test_they_with_an_antecedent_is_that_group() -> None:
+    text = "Officials in Kherson warned of floods on Monday. They said that the dam would not hold for long."
+    q = one(text)
+    assert written(text, q) == "They"
+    assert q.speaker is not None and (q.speaker.name, q.speaker.entity) == ("Officials in Kherson", None)
+
+
+def test_a_question_reports_nothing() -> None:
+    assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
+
+
+def test_an_article_without_quotes() -> None:
+    assert quotes("The ferry from Izmail leaves at nine. The river is calm in May.") == []
+
+
+# --- the seed article and PolNeAR dev (need ../shared) ---------------------------------------------
+
+
+@pytest.mark.shared
+def test_seed_article_sources() -> None:
+    seed = SHARED / "seed" / "article.txt"
+    if not seed.is_file():
+        pytest.skip(f"needs the seed article at {seed}; the shared folder is absent")
+    found = quotes(seed.read_text(encoding="utf-8"))
+    names = [(q.speaker.name or "") if q.speaker else "" for q in found]
+    for source in ("Mishustin", "Zhdanov", "Motuzyanyk", "Venislavsky", "Gudkov", "Fesenko", "Radio Liberty"):
+        assert any(source in n for n in names), (source, names)
+    assert not any(n.lower() in ("they", "ruslan guk") for n in names), names
+    gudkov = next(q for q in found if q.speaker and "Gudkov" in (q.speaker.name or ""))
+    assert gudkov.text.startswith("“All Lukashenka's “power”") and gudkov.text.endswith("destroy him,”")
+    fesenko = next(q for q in found if q.speaker and "Fesenko" in (q.speaker.name or ""))
+    assert fesenko.kind == "block"
+
+
+# Minimums on the first 20 PolNeAR dev documents, a little under what the stage measured there
+# (scripts/eval_quotes.py --limit 20). Raise them when the stage improves; never lower them.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.71, "e2e_f": 0.58, "speaker_acc": 0.90}
+
+
+@pytest.mark.shared
+def test_polnear_dev_subset_scores() -> None:
+    scorer = SHARED / "eval" / "score_quotes.py"
+    data = SHARED / "datasets" / "quotes" / "polnear"
+    if not (scorer.is_file() and data.is_dir()):
+        pytest.skip(f"needs the shared scorer and PolNeAR at {SHARED}; the shared folder is absent")
+    system = f"{sys.executable} -m newsgraph.cli"
+    cmd = [
+        sys.executable,
+        str(scorer),
+        "--system",
+        system,
+        "--data",
+        str(data),
+        "--split",
+        "dev",
+        "--limit",
+        "20",
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    metrics = {k: float(v) for k, v in (kv.split("=", 1) for kv in out.strip().splitlines()[-1].split())}
+    for name, minimum in POLNEAR_DEV20_MINIMUMS.items():
+        assert metrics[name] >= minimum, (name, metrics[name], out)
