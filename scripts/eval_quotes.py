@@ -7,7 +7,8 @@
 newsgraph is scored by running the shared scorer unchanged (`score_quotes.py --system ...`).
 The baseline runs textacy over the same spaCy pipeline and is scored in-process with the
 scorer's own loader and matching functions, imported from ../shared/eval. The lexicon is
-derived from PolNeAR *train* only: counts, never texts, are written.
+derived from PolNeAR *train* only: counts, never texts, are written. The baseline needs textacy:
+`.venv/bin/pip install -e ".[eval]"` (or pass --no-baseline).
 """
 
 from __future__ import annotations
