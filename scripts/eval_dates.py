@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from shared_scorer import ROOT, SHARED, run_scorer
+
 SCORER = SHARED / "eval" / "score_time.py"
 TBAQ = SHARED / "datasets" / "time" / "tbaq"
 KEYS = ("te3_value_f", "te3_span_f", "te3_value_acc", "te3_span_p", "te3_span_r", "te3_words_per_s")
@@ -33,15 +32,19 @@ KEYS = ("te3_value_f", "te3_span_f", "te3_value_acc", "te3_span_p", "te3_span_r"
 
 def score(system: str, tml_dir: str, limit: int) -> dict[str, str]:
     """The scorer's summary for `system` on one TBAQ folder."""
-    cmd = [sys.executable, str(SCORER), "--system", system, "--dataset", "te3", "--te3", str(TBAQ),
-           "--tml-dir", tml_dir]  # fmt: skip
-    if limit:
-        cmd += ["--limit", str(limit)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not proc.stdout.strip():
-        sys.exit(f"scorer failed for {system} on {tml_dir}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    last = proc.stdout.strip().splitlines()[-1]
-    return dict(kv.split("=", 1) for kv in last.split())
+    args = [
+        "--dataset",
+        "te3",
+        "--te3",
+        str(TBAQ),
+        "--tml-dir",
+        tml_dir,
+        *(["--limit", str(limit)] if limit else []),
+    ]
+    try:
+        return run_scorer("score_time.py", *args, system=system)
+    except RuntimeError as exc:
+        sys.exit(f"{system} on {tml_dir}: {exc}")
 
 
 # --- the baseline system ---------------------------------------------------------------------------

@@ -9,25 +9,23 @@ scripts/baseline_spacy.py (spaCy's own entities), and prints both summaries and 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from shared_scorer import ROOT, SHARED, run_scorer
+
 KEYS = ("conll_f", "conll_PER_f", "conll_ORG_f", "conll_LOC_f", "conll_MISC_f")
 
 
 def score(system: str, limit: int) -> dict[str, str]:
-    cmd = [sys.executable, str(SHARED / "eval" / "score_ner.py"), "--system", system, "--dataset", "conll",
-           "--conll", str(SHARED / "datasets" / "ner" / "conllpp-dev"), "--split", "dev"]  # fmt: skip
-    if limit:
-        cmd += ["--limit", str(limit)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not proc.stdout.strip():
-        sys.exit(f"scorer failed for {system}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    last = proc.stdout.strip().splitlines()[-1]
-    return dict(kv.split("=", 1) for kv in last.split())
+    args = [
+        "--dataset",
+        "conll",
+        "--conll",
+        str(SHARED / "datasets" / "ner" / "conllpp-dev"),
+        "--split",
+        "dev",
+    ]
+    return run_scorer("score_ner.py", *args, *(["--limit", str(limit)] if limit else []), system=system)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import argparse
 import collections
 import importlib
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -25,8 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+from shared_scorer import ROOT, SHARED, run_scorer
+
 POLNEAR = SHARED / "datasets" / "quotes" / "polnear"
 SCORER = SHARED / "eval" / "score_quotes.py"
 
@@ -42,17 +41,14 @@ def default_system() -> str:
     return str(venv) if venv.exists() else (shutil.which("newsgraph") or "newsgraph")
 
 
-def run_scorer(system: str, data: Path, split: str, limit: int) -> dict[str, str]:
+def run_polnear(system: str, data: Path, split: str, limit: int) -> dict[str, str]:
     """Run the shared scorer on `system`; echo and parse its `metric=value` summary line."""
-    cmd = [sys.executable, str(SCORER), "--system", system, "--data", str(data), "--split", split]
-    if limit:
-        cmd += ["--limit", str(limit)]
-    print("$", " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        sys.exit(f"scorer failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    line = proc.stdout.strip().splitlines()[-1]
-    return dict(kv.split("=", 1) for kv in line.split())
+    try:
+        return run_scorer(
+            "score_quotes.py", "--data", str(data), "--split", split, system=system, limit=limit, echo=True
+        )
+    except RuntimeError as exc:
+        sys.exit(str(exc))
 
 
 def score_records(
@@ -273,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         derive_lexicon(args.derive_lexicon, args.data)
         return 0
 
-    ours = run_scorer(args.system, args.data, args.split, args.limit)
+    ours = run_polnear(args.system, args.data, args.split, args.limit)
     print("newsgraph:", fmt(ours), flush=True)
     sq = scorer_module()
     docs = sq.load(sys.modules["common"].Data(str(args.data)), args.split)

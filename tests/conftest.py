@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,18 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "article.txt"
 
 _VALIDATOR = jsonschema.Draft202012Validator(shipped_schema())
+
+# The scripts' helper for the shared scorers serves the quality gates too.
+sys.path.insert(0, str(ROOT / "scripts"))
+from shared_scorer import run_scorer  # noqa: E402
+
+
+def scores(scorer: str, *args: str, limit: int) -> dict[str, float]:
+    """A shared scorer's summary as numbers; skipped with a reason when the shared folder is absent."""
+    if not (SHARED / "eval" / scorer).is_file():
+        pytest.skip(f"needs the shared scorers and datasets at {SHARED}; the shared folder is absent")
+    summary = run_scorer(scorer, *args, limit=limit)
+    return {k: float(v) for k, v in summary.items() if v.replace(".", "", 1).isdigit()}
 
 
 def validate_record(record: dict[str, Any]) -> None:

@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import SHARED, scores
 from newsgraph import nlp as nlp_module
 from newsgraph.analyze import timex
 from newsgraph.analyze.dates import STAGE_ID, extract_dates, find_dates
 from newsgraph.article import Article, DateMention
 from newsgraph.pipeline import Pipeline, get_stage
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 TBAQ = SHARED / "datasets" / "time" / "tbaq"
 PUBLISHED = "2022-06-21"
 # What a value may look like: a (possibly year-less) date, time, week, month, quarter, half,
@@ -272,15 +268,8 @@ def test_timebank_scores_do_not_fall() -> None:
     """
     if not TBAQ.is_dir():
         pytest.skip(f"needs TBAQ at {TBAQ} and the scorers beside it; the shared folder is absent")
-    system = ROOT / ".venv" / "bin" / "newsgraph"
-    cmd = [
-        sys.executable, str(SHARED / "eval" / "score_time.py"),
-        "--system", str(system) if system.exists() else f"{sys.executable} -m newsgraph.cli",
-        "--dataset", "te3", "--te3", str(TBAQ), "--tml-dir", "TimeBank", "--limit", "40",
-    ]  # fmt: skip
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1200)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
-    last = proc.stdout.strip().splitlines()[-1]
-    metrics = {k: float(v) for k, v in (kv.split("=", 1) for kv in last.split()) if k.endswith("_f")}
+    metrics = scores(
+        "score_time.py", "--dataset", "te3", "--te3", str(TBAQ), "--tml-dir", "TimeBank", limit=40
+    )
     assert metrics["te3_value_f"] >= 0.87
     assert metrics["te3_span_f"] >= 0.94

@@ -5,20 +5,14 @@ The articles below are written for these tests: the people are fictional, the pl
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import SHARED, scores
 from newsgraph.analyze.attribution import find_quotations
 from newsgraph.article import Article, Quote
 from newsgraph.pipeline import Pipeline
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 _PIPELINE: Pipeline | None = None
 
@@ -306,24 +300,7 @@ POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.71, "e2e_f": 0.58, "speaker_acc": 0.
 
 @pytest.mark.shared
 def test_polnear_dev_subset_scores() -> None:
-    scorer = SHARED / "eval" / "score_quotes.py"
     data = SHARED / "datasets" / "quotes" / "polnear"
-    if not (scorer.is_file() and data.is_dir()):
-        pytest.skip(f"needs the shared scorer and PolNeAR at {SHARED}; the shared folder is absent")
-    system = f"{sys.executable} -m newsgraph.cli"
-    cmd = [
-        sys.executable,
-        str(scorer),
-        "--system",
-        system,
-        "--data",
-        str(data),
-        "--split",
-        "dev",
-        "--limit",
-        "20",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    metrics = {k: float(v) for k, v in (kv.split("=", 1) for kv in out.strip().splitlines()[-1].split())}
+    metrics = scores("score_quotes.py", "--data", str(data), "--split", "dev", limit=20)
     for name, minimum in POLNEAR_DEV20_MINIMUMS.items():
-        assert metrics[name] >= minimum, (name, metrics[name], out)
+        assert metrics[name] >= minimum, (name, metrics[name], metrics)
