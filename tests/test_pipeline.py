@@ -91,3 +91,11 @@ def test_a_failed_article_keeps_no_annotations(toy_stages: Sequence[str]) -> Non
     )
     assert article.error is not None
     assert article.entities == []
+
+
+def test_a_stage_name_and_version_is_registered_once(toy_stages: Sequence[str]) -> None:
+    with pytest.raises(PipelineError, match=r"E105 stage 'toy_upper\.v1' is registered twice"):
+
+        @stage("toy_upper", version=1, requires=("text",), assigns=("title",))
+        def another(article: Article) -> Article:
+            return article

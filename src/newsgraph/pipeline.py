@@ -78,11 +78,8 @@ def stage(
             components=tuple(components),
             doc=(func.__doc__ or "").strip().split("\n")[0],
         )
-        if (
-            s.id in REGISTRY
-            and REGISTRY[s.id].func is not s.func
-            and REGISTRY[s.id].batch_func is not s.batch_func
-        ):
+        existing = REGISTRY.get(s.id)
+        if existing is not None and (existing.func or existing.batch_func) is not func:
             raise PipelineError(Errors.E105, name=s.id)
         REGISTRY[s.id] = s
         return func
