@@ -35,7 +35,7 @@ def toy_stages() -> Sequence[str]:
 
 def test_default_pipeline_is_ordered_and_versioned() -> None:
     pipeline = Pipeline.build()
-    assert pipeline.names[:3] == ["clean.v1", "parse.v1", "entities.v1"]
+    assert pipeline.names[:4] == ["clean.v1", "language.v1", "parse.v1", "entities.v1"]
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in pipeline.names)
 
 
@@ -50,7 +50,12 @@ def test_unknown_stage_names_the_known_ones() -> None:
 
 
 def test_check_order_accepts_the_default_order() -> None:
-    check_order([get_stage(n) for n in ("clean", "parse", "entities", "roles", "places", "dates", "quotes")])
+    check_order(
+        [
+            get_stage(n)
+            for n in ("clean", "language", "parse", "entities", "roles", "places", "dates", "quotes")
+        ]
+    )
 
 
 def test_each_article_records_the_stages_that_ran(toy_stages: Sequence[str]) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import SEED
 from newsgraph.cli import main
+from newsgraph.pipeline import DEFAULT_STAGES
 
 pytestmark = pytest.mark.shared
 
@@ -91,6 +92,6 @@ def test_the_variant_headline_is_recorded_as_removed(record: dict[str, Any]) -> 
 
 
 def test_the_record_lists_the_stages_that_made_it(record: dict[str, Any]) -> None:
-    assert record["stages"] == ["clean.v1", "parse.v1", "entities.v1", "roles.v1", "places.v1", "dates.v1",
-                                "quotes.v1"]  # fmt: skip
+    assert record["stages"] == [f"{name}.v1" for name in DEFAULT_STAGES]
+    assert record["language"] == "en"
     assert Path(record["source"]).name == "article.txt"

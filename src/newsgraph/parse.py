@@ -13,7 +13,7 @@ from .settings import current
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
 
 
-@stage("parse", version=1, requires=("text",), assigns=("doc",), batch=True)
+@stage("parse", version=1, languages=("en",), requires=("text",), assigns=("doc",), batch=True)
 def parse(articles: Sequence[Article]) -> Sequence[Article]:
     """Parse each article's text with the configured spaCy pipeline, in one batch."""
     settings = current()

@@ -36,7 +36,13 @@ class Stage:
     batch_func: BatchFunc | None = None
     # spaCy components the stage reads from the parse (all others may be disabled).
     components: tuple[str, ...] = ()
+    # Languages the stage can analyse (ISO 639-1); None: any. An article known to be in another
+    # language passes the stage untouched, keeping what earlier stages gave it.
+    languages: tuple[str, ...] | None = None
     doc: str = ""
+
+    def accepts(self, article: Article) -> bool:
+        return self.languages is None or article.language is None or article.language in self.languages
 
     @property
     def id(self) -> str:
@@ -59,6 +65,7 @@ def stage(
     requires: Sequence[str] = (),
     assigns: Sequence[str] = (),
     components: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
     batch: bool = False,
 ) -> Callable[[Callable[..., object]], Callable[..., object]]:
     """Register a function as the stage `name.v{version}`.
@@ -76,6 +83,7 @@ def stage(
             func=None if batch else func,  # type: ignore[arg-type]
             batch_func=func if batch else None,  # type: ignore[arg-type]
             components=tuple(components),
+            languages=tuple(languages) if languages is not None else None,
             doc=(func.__doc__ or "").strip().split("\n")[0],
         )
         existing = REGISTRY.get(s.id)
@@ -100,13 +108,13 @@ def get_stage(name: str) -> Stage:
 
 def _load_builtin_stages() -> None:
     # Importing the modules registers their stages.
-    from . import clean, parse  # noqa: F401
+    from . import clean, language, parse  # noqa: F401
     from .analyze import dates, entities, places, quotes, roles  # noqa: F401
 
 
 ErrorMode = Literal["raise", "record"]
 
-DEFAULT_STAGES = ("clean", "parse", "entities", "roles", "places", "dates", "quotes")
+DEFAULT_STAGES = ("clean", "language", "parse", "entities", "roles", "places", "dates", "quotes")
 
 
 @dataclass
@@ -151,9 +159,9 @@ class Pipeline:
 
     def _run_batch(self, batch: list[Article]) -> list[Article]:
         for s in self.stages:
-            live = [a for a in batch if a.error is None]
+            live = [a for a in batch if a.error is None and s.accepts(a)]
             if not live:
-                break
+                continue
             try:
                 returned = list(s.run_batch(live))
             except Exception as exc:  # a batch failure: find out which article failed

@@ -107,7 +107,14 @@ class Mention:
     rule: str = ""
 
 
-@stage("dates", version=1, requires=("doc",), assigns=("dates",), components=("tagger", "parser", "ner"))
+@stage(
+    "dates",
+    version=1,
+    languages=("en",),
+    requires=("doc",),
+    assigns=("dates",),
+    components=("tagger", "parser", "ner"),
+)
 def extract_dates(article: Article) -> Article:
     """Find the dates an article names and normalise them."""
     mentions = find_dates(article.text, article.doc, _published(article.published))

@@ -55,7 +55,9 @@ class _Cluster:
         return [s for s in self.spans if len(s.tokens) > 1]
 
 
-@stage("entities", version=1, requires=("doc",), assigns=("entities",), components=("ner",))
+@stage(
+    "entities", version=1, languages=("en",), requires=("doc",), assigns=("entities",), components=("ner",)
+)
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""
     spans = list(_entity_spans(article.doc))

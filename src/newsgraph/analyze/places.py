@@ -737,7 +737,14 @@ def focus_of(toponyms: Sequence[Toponym]) -> Candidate | None:
     return first[max(counts, key=weight)]
 
 
-@stage("places", version=1, requires=("doc", "entities"), assigns=("places",), components=("ner",))
+@stage(
+    "places",
+    version=1,
+    languages=("en",),
+    requires=("doc", "entities"),
+    assigns=("places",),
+    components=("ner",),
+)
 def extract_places(article: Article) -> Article:
     """Find the places an article names and give each its coordinates."""
     gazetteer = Gazetteer.get()

@@ -83,6 +83,7 @@ NOBODY: Final = Speaker()
 @stage(
     "quotes",
     version=1,
+    languages=("en",),
     requires=("doc", "entities"),
     assigns=("quotes",),
     components=("parser", "ner", "lemmatizer"),

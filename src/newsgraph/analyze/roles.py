@@ -122,7 +122,14 @@ def country_of_demonym(word: str) -> str | None:
     return None
 
 
-@stage("roles", version=1, requires=("doc", "entities"), assigns=("roles",), components=("parser", "ner"))
+@stage(
+    "roles",
+    version=1,
+    languages=("en",),
+    requires=("doc", "entities"),
+    assigns=("roles",),
+    components=("parser", "ner"),
+)
 def extract_roles(article: Article) -> Article:
     """Read each person's roles from how the article introduces them."""
     doc = article.doc
