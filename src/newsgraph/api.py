@@ -38,8 +38,10 @@ def analyze(
     settings: Settings | None = None,
 ) -> Article:
     """Analyse one text: `analyze("...", published="2022-06-21")`."""
-    settings = (settings or Settings()).but(published=published, as_is=as_is)
-    article = Article.from_raw(text, source=source, published=published, as_is=as_is)
+    settings = settings or Settings()
+    # The keywords add to the settings given, never undo them.
+    settings = settings.but(published=published or settings.published, as_is=as_is or settings.as_is)
+    article = Article.from_raw(text, source=source, published=settings.published, as_is=settings.as_is)
     return next(analyze_articles([article], settings))
 
 
