@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from . import nlp as nlp_module
 from .article import Article
-from .pipeline import stage
+from .pipeline import ENGLISH, stage
 from .settings import current
 
 # Every component the built-in stages read; `Pipeline.components` narrows it per run.
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
 
 
-@stage("parse", version=1, languages=("en",), requires=("text",), assigns=("doc",), batch=True)
+@stage("parse", version=1, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
 def parse(articles: Sequence[Article]) -> Sequence[Article]:
     """Parse each article's text with the configured spaCy pipeline, in one batch."""
     settings = current()

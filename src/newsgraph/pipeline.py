@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 StageFunc = Callable[[Article], Article]
 BatchFunc = Callable[[Sequence[Article]], Sequence[Article]]
 
+# The languages of the stages built on the English spaCy pipeline and English lexicons.
+ENGLISH = ("en",)
+
 # Fields an article has before any stage runs.
 BASE_FIELDS = frozenset({"raw", "source", "title", "published", "language", "text"})
 

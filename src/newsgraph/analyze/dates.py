@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..article import Article, DateMention, DateRelation
-from ..pipeline import stage
+from ..pipeline import ENGLISH, stage
 from . import timex
 from .timex import Context, Found, Tense
 
@@ -110,7 +110,7 @@ class Mention:
 @stage(
     "dates",
     version=1,
-    languages=("en",),
+    languages=ENGLISH,
     requires=("doc",),
     assigns=("dates",),
     components=("tagger", "parser", "ner"),

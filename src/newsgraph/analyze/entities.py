@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..article import Article, Entity, Mention
-from ..pipeline import stage
+from ..pipeline import ENGLISH, stage
 from .names import same_name, translit_key
 
 STAGE = "entities.v1"
@@ -56,7 +56,7 @@ class _Cluster:
 
 
 @stage(
-    "entities", version=1, languages=("en",), requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=1, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""

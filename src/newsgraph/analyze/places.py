@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from ..article import Article, Place
-from ..pipeline import stage
+from ..pipeline import ENGLISH, stage
 from .gazetteer import (
     LEVEL_ADMIN1,
     LEVEL_ADMIN2,
@@ -740,7 +740,7 @@ def focus_of(toponyms: Sequence[Toponym]) -> Candidate | None:
 @stage(
     "places",
     version=1,
-    languages=("en",),
+    languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("places",),
     components=("ner",),

@@ -10,7 +10,7 @@ from itertools import accumulate
 from typing import Any, Final
 
 from ..article import Article, Cue, Quote, QuoteKind, Speaker
-from ..pipeline import stage
+from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
@@ -83,7 +83,7 @@ NOBODY: Final = Speaker()
 @stage(
     "quotes",
     version=1,
-    languages=("en",),
+    languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
     components=("parser", "ner", "lemmatizer"),

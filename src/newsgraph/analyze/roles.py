@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from ..article import Article, Role
-from ..pipeline import stage
+from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
 
 STAGE = "roles.v1"
@@ -125,7 +125,7 @@ def country_of_demonym(word: str) -> str | None:
 @stage(
     "roles",
     version=1,
-    languages=("en",),
+    languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("roles",),
     components=("parser", "ner"),
