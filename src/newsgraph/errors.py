@@ -23,6 +23,16 @@ class Errors(StrEnum):
     E009 = "E009 {input}: broken WARC ({reason})"
     E010 = "E010 {input}: bad HTML ({reason})"
     E011 = "E011 {input} is a directory with no files to read (hidden files are skipped)"
+    E012 = "E012 {input}: URL refused ({reason})"
+    E013 = "E013 {input}: cannot fetch ({reason})"
+    E014 = "E014 {input}: the server answered HTTP {status}"
+    E015 = "E015 {input}: {url} is not fetched: {reason}"
+    E016 = "E016 {input}: too many redirects ({reason})"
+    E017 = "E017 {input} is not an RSS or Atom feed newsgraph can read ({reason})"
+    E018 = (
+        "E018 {input} is served as {media_type}, a kind newsgraph does not read: "
+        "give the URL of an HTML page, a plain-text page or an RSS/Atom feed"
+    )
     # pipeline (E1xx)
     E101 = "E101 unknown stage {name!r}; known stages: {known}"
     E102 = "E102 stage {stage} requires {field!r}, which no earlier stage assigns; add one of: {providers}"

@@ -24,6 +24,11 @@ class Settings:
     on_error: Literal["record", "raise"] = "record"  # "record": a failing article gets `error`; "raise": stop
     max_bytes: int = 50_000_000  # inputs larger than this are refused with a clear error
     components: tuple[str, ...] = ()  # spaCy components to keep; () = what the stages need
+    # Fetching URLs (newsgraph.ingest.fetch) and reading feeds (newsgraph.ingest.feed).
+    allow_private: bool = False  # fetch from private, loopback and other non-public addresses too
+    fetch_interval: float = 1.0  # seconds at least between two requests to one host
+    timeout: float = 20.0  # seconds to connect, and for each read (the whole answer: 4 times this)
+    follow_links: bool = True  # fetch the page of a feed item whose feed does not carry its text
 
     def __post_init__(self) -> None:
         if self.published is not None:
@@ -36,6 +41,17 @@ class Settings:
         if self.batch_size < 1:
             raise NewsgraphError(
                 Errors.E202, option="batch_size", value=self.batch_size, reason="must be >= 1"
+            )
+        if not 0 <= self.fetch_interval < float("inf"):  # NaN fails both ways
+            raise NewsgraphError(
+                Errors.E202,
+                option="fetch_interval",
+                value=self.fetch_interval,
+                reason="must be a number of seconds >= 0",
+            )
+        if not 0 < self.timeout < float("inf"):
+            raise NewsgraphError(
+                Errors.E202, option="timeout", value=self.timeout, reason="must be a number of seconds > 0"
             )
         if self.on_error not in ("record", "raise"):
             raise NewsgraphError(

@@ -1,11 +1,18 @@
-"""Readers: turn every input a user brings (files, directories, stdin) into Articles.
+"""Readers: turn every input a user brings (files, directories, URLs, stdin) into Articles.
 
-Each input kind has its module (text, html, jsonl, warc); this one picks the reader by file
-name and walks directories. An input that cannot be read becomes a failed Article (its
-`error` a one-line message from the catalogue) and the batch goes on.
+Each input kind has its module (text, html, jsonl, warc, feed; fetch for URLs); this one picks
+the reader by file name, or by the answer's Content-Type for a URL, and walks directories. An
+input that cannot be read becomes a failed Article (its `error` a one-line message from the
+catalogue) and the batch goes on.
 
-`settings.max_bytes` bounds one document: a whole .txt, .html or .json file, one line of a
-JSON Lines file, one WARC record (JSON Lines and WARC files are streamed, so they may be larger).
+An argument that names no existing file and starts with a URL scheme (`https:`, `ftp:`,
+`data:`...) is a URL: http and https are fetched politely (see fetch.py), other schemes refused.
+One Fetcher serves a whole call of `iter_articles`, so robots.txt is read once per site and the
+rate limit per host holds across inputs and feed items.
+
+`settings.max_bytes` bounds one document: a whole .txt, .html, .json, feed file or fetched body,
+one line of a JSON Lines file, one WARC record (JSON Lines and WARC files are streamed, so they
+may be larger).
 """
 
 from __future__ import annotations
@@ -19,10 +26,21 @@ from typing import BinaryIO
 from ..article import Article
 from ..errors import Errors, InputError
 from ..settings import Settings
-from . import html, jsonl, text, warc
+from . import feed, html, jsonl, text, warc
+from .fetch import Fetcher, kind_of_response, read_page, url_scheme
 from .jsonl import DEFAULT_FIELDS, JsonFields
 
-__all__ = ["DEFAULT_FIELDS", "JsonFields", "iter_articles", "kind_of", "read_path", "read_stream"]
+__all__ = [
+    "DEFAULT_FIELDS",
+    "Fetcher",
+    "JsonFields",
+    "is_url",
+    "iter_articles",
+    "kind_of",
+    "read_path",
+    "read_stream",
+    "read_url",
+]
 
 _KINDS = {
     ".html": "html",
@@ -32,6 +50,9 @@ _KINDS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".warc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",  # read as a feed when its root element is one, else refused (E017)
 }
 
 
@@ -41,9 +62,10 @@ def iter_articles(
     """One Article per input document, in input order; an unreadable input yields a failed Article.
 
     A path is a file, a directory (every file under it: a folder's files in sorted order, then
-    its subfolders in sorted order, hidden files and folders skipped) or `-` for standard input
-    (HTML when it looks like HTML, else text).
+    its subfolders in sorted order, hidden files and folders skipped), a URL, or `-` for
+    standard input (HTML when it looks like HTML, else text).
     """
+    fetcher = Fetcher(settings)  # makes no request until a URL or a feed item needs one
     for path in paths:
         if path == "-":
             yield read_stream(sys.stdin.buffer, "-", settings)
@@ -52,13 +74,35 @@ def iter_articles(
             if not files:
                 yield text.failure(Errors.E011, input=path)
             for file in files:
-                yield from read_path(file, settings, json_fields=json_fields)
+                yield from read_path(file, settings, json_fields=json_fields, fetcher=fetcher)
+        elif is_url(path):
+            yield from read_url(path, settings, fetcher=fetcher)
         else:
-            yield from read_path(Path(path), settings, source=path, json_fields=json_fields)
+            yield from read_path(Path(path), settings, source=path, json_fields=json_fields, fetcher=fetcher)
+
+
+def is_url(argument: str) -> bool:
+    """Whether an argument is a URL: it starts with a scheme (`https:`) and names no existing file."""
+    return url_scheme(argument) is not None and not os.path.exists(argument)
+
+
+def read_url(url: str, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[Article]:
+    """The Articles of a URL: one for a page, one per item for a feed; its `source` is `url` as given."""
+    fetcher = fetcher or Fetcher(settings)
+    try:
+        response = fetcher.fetch(url)
+        if kind_of_response(response) == "feed":
+            yield from feed.iter_feed(
+                response.body, url, settings, base_url=response.final_url, fetcher=fetcher
+            )
+        else:
+            yield read_page(response, source=url, settings=settings)
+    except InputError as exc:
+        yield Article.failed(url, str(exc))
 
 
 def kind_of(path: Path) -> str:
-    """The reader for a file name: html, json, jsonl, warc, or text for anything else."""
+    """The reader for a file name: html, json, jsonl, warc, feed, or text for anything else."""
     name = path.name.lower()
     if name.endswith((".warc.gz", ".warc")):
         return "warc"
@@ -66,9 +110,17 @@ def kind_of(path: Path) -> str:
 
 
 def read_path(
-    path: Path, settings: Settings, *, source: str | None = None, json_fields: JsonFields = DEFAULT_FIELDS
+    path: Path,
+    settings: Settings,
+    *,
+    source: str | None = None,
+    json_fields: JsonFields = DEFAULT_FIELDS,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Article]:
-    """The Articles of one file; a file that cannot be read at all yields one failed Article."""
+    """The Articles of one file; a file that cannot be read at all yields one failed Article.
+
+    `fetcher` fetches the pages a feed's items link to (a new one when not given).
+    """
     source = source if source is not None else str(path)
     try:
         if not path.exists():
@@ -84,6 +136,8 @@ def read_path(
             data = text.read_limited(path, source, settings.max_bytes)
             if kind == "json":
                 yield from jsonl.iter_json(data, source, settings, json_fields)
+            elif kind == "feed":
+                yield from feed.iter_feed(data, source, settings, fetcher=fetcher)
             elif kind == "html":
                 yield html.read_html(data, source=source, settings=settings)
             else:
