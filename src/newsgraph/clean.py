@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import pairwise
@@ -28,11 +29,21 @@ MAX_CAPTION_TEXT = 300
 MAX_HEADLINE = 250
 MAX_HEADING = 120
 MAX_HEADING_WORDS = 16
+# A headline repeated in another form (tests/data/cleaning, the seed): most of its words again, in
+# any order; or, for a repeat ending in a full stop, nearly the same characters in the same order.
+SAME_WORDS = 0.8
+CLOSE_REPEAT = 0.85
 
 _SOCIAL = (
     r"facebook|twitter|x|telegram|whatsapp|viber|linkedin|pinterest|reddit|tumblr|vk|vkontakte|"
     r"odnoklassniki|ok|messenger|skype|pocket|flipboard|mastodon|threads|instagram|youtube|tiktok|"
     r"e-?mail|print|copy link|copy"
+)
+
+# A line going on with ", the mayor wrote" is someone's words reported, not the site's own prompt.
+_NOT_REPORTED = (
+    r"(?!.*,\s+(?:[\w’'-]+\s+){0,6}(?:said|says|wrote|writes|told|tells|urged|urges|added|asked|asks|"
+    r"noted|explained|stressed|promised|warned|warns)\b)"
 )
 
 # Whole-line leftovers of the page around an article. Each pattern must match the whole line
@@ -48,9 +59,11 @@ _BOILERPLATE = re.compile(
             r"your email address will not be published\.?(?:\s*required fields are marked \*?)?",
             r"required fields are marked \*?",
             r"(?:name|e-?mail|comment|website)\s*\*",
+            r"please enter (?:your |a )?(?:comment|name|e-?mail(?: address)?|website)(?: here)?[!.]?",
             r"save my name,? e-?mail,? and website in this browser for the next time i comment\.?",
             r"notify me of (?:follow-up comments|new posts|new comments)(?: by e-?mail)?\.?",
             r"this site uses akismet to reduce spam\..{0,100}",
+            r"you must be (?:logged|signed) in to (?:post|leave|add|write) a comment\.?",
             r"be the first to comment\.?|(?:show|view|load|hide) (?:all |more )?comments(?: \(\d+\))?",
             # previous / next post navigation, with the other post's title; a sentence ends in "."
             r"[«‹<←]?\s*(?:previous|prev|next|older|newer)\s*[»›>→]?",
@@ -59,16 +72,20 @@ _BOILERPLATE = re.compile(
             r"might|said|says|shows?|showed)\b)(?:\s+.{0,250}[^.])?",
             # sharing
             rf"(?:share|tweet|pin|email|print)(?: (?:this|the) (?:article|post|story|page|news))?"
-            rf"(?: (?:on|via) (?:{_SOCIAL}))?\s*:?(?: \d+)?",
+            rf"(?: (?:on|via)(?: (?:{_SOCIAL}))?)?\s*:?(?: \d+)?",
             rf"(?:{_SOCIAL})(?:[\s,|•·/]+(?:{_SOCIAL}))*",
             r"click to (?:share|email|print)\b.{0,80}",
             r"(?:like|share) this:?|like loading\.{0,3}",
             # subscribe and follow prompts
             r"subscribe(?: now| here| today)?[!.]?",
-            r"(?:subscribe|sign up)(?: now| here| today)? (?:to|for|on) (?:our|the|my|this|us)\b.{0,100}"
+            rf"{_NOT_REPORTED}(?:subscribe|sign up)(?: now| here| today)? (?:to|for|on) "
+            r"(?:our|the|my|this|us)\b.{0,100}"
             r"\b(?:newsletters?|channels?|telegram|youtube|facebook|twitter|instagram|updates|news|podcast|"
             r"feed|alerts|page)\b.{0,40}",
             r"(?:follow|join|find) us(?: on .{1,80})?[!.]?",
+            # "Join our Facebook page ...": the reader addressed, a page or channel of the site named
+            rf"{_NOT_REPORTED}(?:join|follow|like) (?:us|our)\b.{{0,60}}\b(?:facebook|telegram|twitter|"
+            r"instagram|youtube|viber|tiktok|whatsapp|page|channel|group|newsletter|community)\b.{0,120}",
             # cookie notices
             r"(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b.{0,200}"
             r"\b(?:experience|browsing|website|site|consent|agree|accept|policy|improve|personali[sz]e|analytics)"
@@ -78,7 +95,7 @@ _BOILERPLATE = re.compile(
             r"cookie (?:policy|settings|preferences|notice)",
             # pointers to other articles
             r"(?:read|see|watch|listen)(?: also| more)?(?:\s*:|\s+[-–—])\s*.{0,250}",
-            r"(?:read also|also read)\b.{0,250}|read more\s*[»›→.]*",
+            r"(?:read also|also read)(?:\s*[:–—-].{0,250}|\s+.{0,250}[^.\s])?|read more\s*[»›→.]*",
             r"related(?: (?:articles?|news|posts?|stories|topics?|reading|coverage))?(?:\s*:.{0,250})?",
             r"more (?:on|about) (?:this|the) (?:topic|subject|story)\s*:.{0,250}",
             r"(?:you (?:may|might) (?:also )?(?:like|be interested in)|recommended(?: for you)?"
@@ -90,6 +107,23 @@ _BOILERPLATE = re.compile(
             r"(?:©|\(c\)|copyright ©|copyright \d{4}\b).{0,150}|.{0,100}\ball rights reserved\.?",
         )
     ),
+    re.IGNORECASE,
+)
+
+# A line introducing a list of links to other articles ("Read more:", "Related news:"); the short
+# lines under it are those articles' titles (see _pointer_titles).
+_POINTER_HEADER = re.compile(
+    r"(?:(?:read|see)(?: also| more)?|also read|related(?: (?:articles?|news|posts?|stories|reading))?"
+    r"|more (?:news|stories|on (?:this|the) (?:topic|subject))|latest news|you (?:may|might) also like"
+    r"|recommended(?: for you)?|most (?:read|popular)|trending(?: now)?|don't miss)\s*:",
+    re.IGNORECASE,
+)
+
+# Buttons and form labels of a cookie banner or a comment form: leftovers only beside the banner or
+# form they belong to (a paragraph whose other lines are all boilerplate), never alone.
+_FURNITURE = re.compile(
+    r"accept(?: all)?(?: cookies)?|ok(?:ay)?|got it|i agree|agree|learn more|more info(?:rmation)?|decline|"
+    r"reject(?: all)?|close|settings|privacy policy|name|e-?mail|comment|website|post comment|submit",
     re.IGNORECASE,
 )
 
@@ -117,6 +151,9 @@ _LEGIT_DOUBLES = frozenset(
     "come tut tsk chop knock boo hoo la blah bla dum ding bang tick pom cha hip again more round night great "
     "way something".split()
 )
+# After "that that" one of these words shows the slip ("says that that the plan"); a noun or a verb
+# shows the pronoun ("that that decision", "that that is why").
+_SUBJECTS = frozenset("the a an he she we they i you it his her their our my its this these those".split())
 _FUNCTION_WORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be it this that these those "
     "he she we they you i his her its our their will would can could".split()
@@ -131,7 +168,8 @@ _CREDIT_MARK = (
 _LEADING_CREDIT_MARK = r"(?:photos?|photograph|photo credit|image|illustration|фото)"
 _CREDIT = r"(?P<credit>(?:(?![.!?]\s)[^()\[\]]){2,150}?)"
 _CAPTION_END = re.compile(
-    rf"(?P<text>.{{1,{MAX_CAPTION_TEXT}}}?(?:[.!?…\"”»)]|\s[|–—-]))\s*[(\[]?\s*{_CREDIT_MARK}\s*(?::|/|\bby\b)\s*"
+    rf"(?P<text>.{{1,{MAX_CAPTION_TEXT}}}?(?:(?:[.!?…\"”»)]|\s[|–—-])\s*[(\[]?|\s*[(\[]))"
+    rf"\s*{_CREDIT_MARK}\s*(?::|/|\bby\b)\s*"
     rf"{_CREDIT}\s*[)\]]?",
     re.IGNORECASE,
 )
@@ -186,21 +224,23 @@ def clean(article: Article) -> Article:
         for line in paragraph:
             if len(line.visible) <= MAX_LEFTOVER_LINE and _BOILERPLATE.fullmatch(line.visible.strip()):
                 drop(line, "boilerplate")
-    kept = [p for p in paragraphs if not any(line.deleted for line in p)]
+        for line in _orphans(paragraph):
+            drop(line, "boilerplate")
+    for line in _pointer_titles(paragraphs):
+        drop(line, "boilerplate")
+    kept = _kept(paragraphs)
     for paragraph in kept:
-        start = _visible_start(paragraph[0])
-        caption = _caption(paragraph, start)
-        if caption is not None:
-            for line in paragraph:
+        for caption_lines, caption in _captions(paragraph):
+            for line in caption_lines:
                 line.deleted = True
             captions.append(caption)
-            removed.append(_removed("caption", _joined(paragraph), start))
-    kept = [p for p in kept if not p[0].deleted]
+            removed.append(_removed("caption", _joined(caption_lines), caption.start or 0))
+    kept = _kept(kept)
     headline = _headline(kept, article.title)
     if headline is not None:
         for duplicate in _repeated_headlines(kept, headline):
             drop(duplicate, "duplicate_title")
-        kept = [p for p in kept if not p[0].deleted]
+        kept = _kept(kept)
         if article.title is None:
             article.title = headline
 
@@ -209,7 +249,7 @@ def clean(article: Article) -> Article:
         if line.deleted:
             continue
         for start, end, text in line.markup:
-            cuts.append((start, end))
+            cuts.append(_with_space(raw, line, start, end))
             removed.append(_removed("markup", text, start))
         if line.empty and not line.blank:
             line.deleted = True  # a line of markup only: "</p>"
@@ -250,6 +290,7 @@ def _markup(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if raw.find("<", start, end) < 0 and raw.find("&", start, end) < 0:
         return found  # most lines: no regex run needed
+    spaces: list[tuple[int, int, str]] = []
     for match in _MARKUP.finditer(raw, start, end):
         s, e = match.span()
         if match.lastgroup == "amp":
@@ -258,9 +299,26 @@ def _markup(raw: str, start: int, end: int) -> list[tuple[int, int, str]]:
             # Between two words a space entity is the only space: deleting it would glue them.
             if s == start or e == end or raw[s - 1].isspace() or raw[e].isspace():
                 found.append((s, e, match.group()))
+            else:
+                spaces.append((s, e, match.group()))
         else:
             found.append((s, e, match.group()))
+    if spaces and not _without(raw[start:end], start, sorted(found + spaces)).strip():
+        found = sorted(found + spaces)  # a line of markup only: "<p>&nbsp;</p>"
     return found
+
+
+def _with_space(raw: str, line: _Line, start: int, end: int) -> tuple[int, int]:
+    """A stretch of markup to delete with the space its deletion leaves over: the space before it at the
+    end of a line ("announced. </p>"), else the space after it when a space or the line start is before
+    it ("<p> The", "word <br> word")."""
+    if not raw[end : line.end].strip():
+        while start > line.start and raw[start - 1] in " \t":
+            start -= 1
+    elif start == line.start or raw[start - 1] in " \t":
+        while end < line.end and raw[end] in " \t":
+            end += 1
+    return start, end
 
 
 def _without(content: str, offset: int, cuts: list[tuple[int, int, str]]) -> str:
@@ -288,6 +346,50 @@ def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
     return paragraphs
 
 
+def _kept(paragraphs: list[list[_Line]]) -> list[list[_Line]]:
+    """The paragraphs without their deleted lines, those left empty gone."""
+    kept = [[line for line in p if not line.deleted] for p in paragraphs]
+    return [p for p in kept if p]
+
+
+def _pointer_titles(paragraphs: list[list[_Line]]) -> list[_Line]:
+    """The titles listed under a "Read more:" line removed as boilerplate, up to the first line of prose.
+
+    A title is short and does not end in a full stop; a sentence after the pointer line is kept.
+    The titles follow in the pointer's paragraph, or, when the pointer is a paragraph of its own,
+    as the one line of the next paragraph.
+    """
+    found: list[_Line] = []
+    for n, paragraph in enumerate(paragraphs):
+        listing = False
+        for line in paragraph:
+            if line.deleted:
+                listing = _POINTER_HEADER.fullmatch(line.visible.strip()) is not None
+            elif listing and _title_like(line):
+                found.append(line)
+            else:
+                listing = False
+        if listing and paragraph[-1].deleted and n + 1 < len(paragraphs):
+            following = paragraphs[n + 1]
+            if len(following) == 1 and _title_like(following[0]) and following[0] not in found:
+                found.append(following[0])
+    return found
+
+
+def _title_like(line: _Line) -> bool:
+    text = line.visible.strip()
+    return not line.deleted and len(text) <= MAX_HEADLINE and not text.endswith(".")
+
+
+def _orphans(paragraph: list[_Line]) -> list[_Line]:
+    """Buttons and field labels ("Accept", "Website") left in a paragraph whose other lines all went."""
+    deleted = [line for line in paragraph if line.deleted]
+    rest = [line for line in paragraph if not line.deleted]
+    if not deleted or not all(_FURNITURE.fullmatch(line.visible.strip()) for line in rest):
+        return []
+    return rest
+
+
 def _visible_start(line: _Line) -> int:
     """The raw offset of the line's first character that is neither markup nor space."""
     at = line.start
@@ -312,30 +414,61 @@ def _removed(kind: RemovedKind, text: str, start: int) -> Removed:
     return Removed(kind=kind, text=text, start=start, stage=STAGE)
 
 
-def _caption(paragraph: list[_Line], start: int) -> Caption | None:
-    """The caption a short paragraph is: its text, and its credit apart.
+def _captions(paragraph: list[_Line]) -> list[tuple[list[_Line], Caption]]:
+    """The captions in a short paragraph, each with the lines it takes.
 
-    The credit is kept whole as written, a link included ("Ruslan Guk, Vayar/t.me/modmilby");
-    a paragraph that is only a credit ("Photo: NAME") gives a caption with empty text.
+    A line that is a whole caption (its text, then its credit) goes alone and the paragraph's
+    other lines stay: a caption line can follow a line of prose. Otherwise the paragraph as a
+    whole may be one caption: a credit line after the caption's text, or before its one line
+    of text ("Photo: NAME" then "The bridge in Irpin.").
     """
     if len(paragraph) > 3:
-        return None
+        return []
+    if len(paragraph) > 1:
+        alone = [
+            (line, _caption(line.visible.strip(), _visible_start(line), _CAPTION_END)) for line in paragraph
+        ]
+        found = [([line], caption) for line, caption in alone if caption is not None]
+        if found:
+            return found
+    start = _visible_start(paragraph[0])
+    if len(paragraph) == 2:
+        # The credit on a line of its own, before or after the caption's one line of text.
+        first, second = (line.visible.strip() for line in paragraph)
+        text, credit = second, _caption(first, start, _CAPTION_START)
+        if credit is None:
+            text, credit = first, _caption(second, start, _CAPTION_START)
+        if credit is not None and len(text) <= MAX_CAPTION_TEXT:
+            return [(paragraph, Caption(text=text, credit=credit.credit, start=start, stage=STAGE))]
     joined = _joined(paragraph)
-    match = _CAPTION_END.fullmatch(joined) or _CAPTION_START.fullmatch(joined)
+    caption = _caption(joined, start, _CAPTION_END) or _caption(joined, start, _CAPTION_START)
+    return [] if caption is None else [(paragraph, caption)]
+
+
+def _caption(text: str, start: int, pattern: re.Pattern[str]) -> Caption | None:
+    """The caption `text` is, when `pattern` matches all of it: its text, and its credit apart.
+
+    The credit is kept whole as written, a link included ("Ruslan Guk, Vayar/t.me/modmilby");
+    a line that is only a credit ("Photo: NAME") gives a caption with empty text.
+    """
+    match = pattern.fullmatch(text)
     if match is None or len(match["credit"].split()) > MAX_CREDIT_WORDS:
         return None
-    text = match["text"].rstrip(" |–—-") if "text" in match.groupdict() else ""
-    return Caption(text=text, credit=match["credit"].strip(), start=start, stage=STAGE)
+    caption_text = match["text"].rstrip(" |–—-([") if "text" in match.groupdict() else ""
+    return Caption(text=caption_text, credit=match["credit"].strip(), start=start, stage=STAGE)
 
 
 def _headline(kept: list[list[_Line]], title: str | None) -> str | None:
-    """The article's headline when its first paragraph is one: a single short line.
+    """The article's headline when its first paragraph is one: a single short line, or a short line
+    and its repeat right under it.
 
     A line ending in a full stop is a sentence, not a headline, unless it is the known title.
     """
-    if not kept or len(kept[0]) != 1:
+    if not kept or len(kept[0]) > 2:
         return None
     first = kept[0][0].visible.strip()
+    if len(kept[0]) == 2 and not _repeats(kept[0][1].visible.strip(), first):
+        return None
     if len(first) > MAX_HEADLINE:
         return None
     if title is not None and _same_headline(first, title):
@@ -349,14 +482,24 @@ def _repeated_headlines(kept: list[list[_Line]], headline: str) -> list[_Line]:
     Only the short single-line paragraphs right after the headline are looked at: the head ends
     at the first paragraph of prose, so a lede that paraphrases the headline is never touched.
     """
-    repeats = []
+    repeats = kept[0][1:]  # the repeat on the line under it, as _headline found
     for paragraph in kept[1:4]:
         line = paragraph[0].visible.strip()
         if len(paragraph) != 1 or len(line) > MAX_HEADLINE:
             break
-        if _same_headline(line, headline) and (not line.endswith(".") or _normal(line) == _normal(headline)):
+        if _repeats(line, headline):
             repeats.append(paragraph[0])
     return repeats
+
+
+def _repeats(line: str, headline: str) -> bool:
+    """Whether a short line is the headline again. One ending in a full stop must be very close to it
+    (the lede can paraphrase the headline in a sentence of its own)."""
+    if len(line) > MAX_HEADLINE or not _same_headline(line, headline):
+        return False
+    if not line.endswith("."):
+        return True
+    return SequenceMatcher(None, _normal(line), _normal(headline)).ratio() >= CLOSE_REPEAT
 
 
 def _normal(text: str) -> str:
@@ -373,6 +516,9 @@ def _same_headline(a: str, b: str) -> bool:
     if min(len(words_a), len(words_b)) < 4:
         return False
     overlap = len(words_a & words_b) / len(words_a | words_b)
+    if overlap >= SAME_WORDS:
+        # The same words in another order: "Sumy rebuilt 40 bridges" / "40 bridges were rebuilt in Sumy".
+        return True
     return overlap >= 0.5 and SequenceMatcher(None, _normal(a), _normal(b)).ratio() >= 0.6
 
 
@@ -383,7 +529,9 @@ def _repeated_words(line: _Line) -> list[tuple[int, int, str]]:
     for match in _REPEATED_WORD.finditer(line.content):
         first, second = match.group(1), match.group(2)
         lower = first.lower()
-        if lower in _LEGIT_DOUBLES:
+        if lower in _LEGIT_DOUBLES and not (
+            lower == "that" and _next_word(line.content, match.end()) in _SUBJECTS
+        ):
             continue
         if first[0].isupper() and second[0].isupper() and lower not in _FUNCTION_WORDS:
             continue  # a name: "Bora Bora", "Walla Walla"
@@ -396,12 +544,18 @@ def _repeated_words(line: _Line) -> list[tuple[int, int, str]]:
     return found
 
 
+def _next_word(text: str, at: int) -> str:
+    match = _WORD.search(text, at)
+    return match.group().lower() if match else ""
+
+
 def _line_cuts(lines: list[_Line]) -> list[tuple[int, int]]:
     """Whole-line deletions: the deleted lines, and the blank lines their removal leaves over.
 
-    Between two kept lines the first run of blank lines stays (the separator the text had
-    after the last kept paragraph) and the others go; blank lines before the first kept line
-    and after the last one go too.
+    Between two kept lines with deleted lines between them, one run of blank lines stays: the
+    shortest, and no longer than the text's usual separator between paragraphs (the commonest
+    run where nothing was deleted). Blank lines before the first kept line and after the last
+    one go too.
     """
     kept = [i for i, line in enumerate(lines) if not line.deleted and not line.blank]
     cuts = [(line.start, line.stop) for line in lines if line.deleted]
@@ -409,20 +563,26 @@ def _line_cuts(lines: list[_Line]) -> list[tuple[int, int]]:
         return [(lines[0].start, lines[-1].stop)] if lines else []
     edges = list(range(kept[0])) + list(range(kept[-1] + 1, len(lines)))
     cuts.extend((lines[i].start, lines[i].stop) for i in edges if not lines[i].deleted)
+    usual = Counter(
+        right - left - 1
+        for left, right in pairwise(kept)
+        if right - left > 1 and not any(lines[i].deleted for i in range(left + 1, right))
+    )
+    longest = usual.most_common(1)[0][0] if usual else 1
     for left, right in pairwise(kept):
         gap = range(left + 1, right)
         if not any(lines[i].deleted for i in gap):
             continue
-        first_run_over = False
-        seen_blank = False
+        runs: list[list[int]] = [[]]
         for i in gap:
-            line = lines[i]
-            if line.deleted:
-                first_run_over = seen_blank
-                continue
-            if first_run_over:
-                cuts.append((line.start, line.stop))
-            seen_blank = True
+            if lines[i].deleted:
+                runs.append([])
+            else:
+                runs[-1].append(i)
+        runs = [run for run in runs if run]
+        stays = min(runs, key=len) if runs else []
+        cuts.extend((lines[i].start, lines[i].stop) for run in runs if run is not stays for i in run)
+        cuts.extend((lines[i].start, lines[i].stop) for i in stays[longest:])
     return cuts
 
 
@@ -458,6 +618,8 @@ def _is_heading(paragraph: list[_Line], headline: str | None) -> bool:
         and len(line) <= MAX_HEADING
         and len(line.split()) <= MAX_HEADING_WORDS
         and (line[0].isupper() or line[0].isdigit())
+        and "@" not in line  # an address left under a removed "Email:" label
+        and "://" not in line
         and _HEADING_END.search(line) is not None
     )
 
