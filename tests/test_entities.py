@@ -71,3 +71,78 @@ def test_lookups_by_span_and_by_name() -> None:
     assert entity_named(article, "Markiv") is found
     assert entity_named(article, "Olena Markiv") is found
     assert entity_named(article, "Nobody Here") is None
+
+
+def test_an_organisation_name_with_its_complement_is_kept_whole() -> None:
+    text = (
+        "Ivan Dmytrenko, member of the Verkhovna Rada Committee on National Security and Defense, "
+        "spoke in Kyiv on Monday."
+    )
+    orgs = [e.name for e in analyse(text).entities if e.type == "ORG"]
+    assert "Verkhovna Rada Committee on National Security and Defense" in orgs
+    assert "National Security and Defense" not in orgs
+
+
+def test_names_before_region_are_places() -> None:
+    article = analyse("There are now up to seven battalions on the border in the Brest and Gomel regions.")
+    types = {e.name: e.type for e in article.entities}
+    assert types.get("Brest") == "GPE" and types.get("Gomel") == "GPE"
+
+
+def test_a_phrase_ending_in_an_organisation_word_is_no_person() -> None:
+    article = analyse("The General Staff of the Armed Forces of Ukraine reported it. Olena Markiv agreed.")
+    assert all(e.type != "PERSON" or e.name == "Olena Markiv" for e in article.entities)
+
+
+def test_a_small_town_after_a_locative_is_a_place() -> None:
+    article = analyse("About 300 trucks remain at the Medininkai crossing, the union said.")
+    assert any(e.name == "Medininkai" and e.type == "GPE" for e in article.entities)
+
+
+def test_a_capital_used_for_its_government_is_a_place() -> None:
+    article = analyse("“Minsk wants to show strength before the meeting,” Markus Lindqvist says.")
+    assert any(e.name == "Minsk" and e.type == "GPE" for e in article.entities)
+
+
+def test_a_prefixed_name_is_an_adjective_not_a_mention() -> None:
+    article = analyse("The pro-Beijing camp won six seats in Hong Kong, Olena Markiv said.")
+    assert not any(m.text == "Beijing" for e in article.entities for m in e.mentions)
+    assert any(e.name == "Hong Kong" and e.type == "GPE" for e in article.entities)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   \n\n  ", "Minsk", "the of on for", "- - -", "A" * 5000, "Ministry of"]
+)
+def test_odd_inputs_do_not_break_the_stage(text: str) -> None:
+    article = analyse(text)
+    for e in article.entities:
+        for m in e.mentions:
+            assert article.text[m.start : m.end] == m.text
+
+
+def test_names_in_a_results_table_are_teams() -> None:
+    article = analyse("Results of matches on Saturday:\nFulham 1 Carlisle 0\nPort Vale 4 1 2 1 4 4 5\n")
+    types = {e.name: e.type for e in article.entities}
+    assert types.get("Fulham") == "ORG" and types.get("Carlisle") == "ORG" and types.get("Port Vale") == "ORG"
+
+
+def test_names_are_cut_at_figures_brackets_and_line_ends() -> None:
+    article = analyse(
+        "Surrey 468 ( Taras Hnatyuk 94 , Olena Markiv 70 ) .\nImage: Mykola Koval.\nKoval said so."
+    )
+    texts = {m.text for e in article.entities for m in e.mentions}
+    assert not any(any(c.isdigit() for c in t) or "\n" in t or "(" in t for t in texts)
+    assert "Image" not in texts  # a label before a colon, not a person
+    assert {"Olena Markiv", "Mykola Koval"} <= texts
+
+
+def test_an_abbreviation_with_dots_is_a_name() -> None:
+    article = analyse("Citing privacy rules, U.S. officials have not said why the team was turned away.")
+    assert any(e.name == "U.S." and e.type == "GPE" for e in article.entities)
+
+
+def test_a_name_the_model_cut_in_two_is_joined() -> None:
+    article = analyse("Valeska Paris, a former member, was born in Switzerland. Paris says she left.")
+    person = entity_named(article, "Valeska Paris")
+    assert person is not None and person.type == "PERSON"
+    assert [m.text for m in person.mentions] == ["Valeska Paris", "Paris"]

@@ -76,6 +76,10 @@ class Entity(Record):
     roles: list[Role] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
     stage: str | None = None
+    descriptions: list[Mention] = Field(
+        default_factory=list,
+        description="descriptions the article ties to this entity ('the Russian president'), not names",
+    )
 
 
 class Speaker(Record):

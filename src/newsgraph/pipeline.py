@@ -117,7 +117,17 @@ def _load_builtin_stages() -> None:
 
 ErrorMode = Literal["raise", "record"]
 
-DEFAULT_STAGES = ("clean", "language", "parse", "entities", "roles", "places", "dates", "quotes")
+DEFAULT_STAGES = (
+    "clean",
+    "language",
+    "parse",
+    "entities",
+    "roles",
+    "descriptions",
+    "places",
+    "dates",
+    "quotes",
+)
 
 
 @dataclass

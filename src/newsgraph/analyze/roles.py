@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ..article import Article, Role
+from ..article import Article, Entity, Mention, Role
 from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
 
 STAGE = "roles.v1"
+DESCRIPTIONS_STAGE = "descriptions.v1"
 
 # Demonyms whose country name is not their stem (the stem rule below handles Russian, Belarusian,
 # Ukrainian, Polish, Chinese, German ...).
@@ -147,6 +148,20 @@ def extract_roles(article: Article) -> Article:
     return article
 
 
+@stage(
+    "descriptions",
+    version=1,
+    languages=ENGLISH,
+    requires=("doc", "entities", "roles"),
+    assigns=("descriptions",),
+    components=("tagger", "parser", "ner"),
+)
+def extract_descriptions(article: Article) -> Article:
+    """Tie descriptions of people ("the Russian president") to the person the article means."""
+    resolve_descriptions(article)
+    return article
+
+
 def _roles_of(span: Any) -> list[Role]:
     head = span.root
     found: list[Role] = []
@@ -250,3 +265,201 @@ def _role_from_noun(noun: Any) -> Role | None:
     if not words:
         return None
     return Role(role=_text(words), of=of)
+
+
+# Nouns that describe a person ("the dictator", "the spokesman"): a description's head must be one.
+PERSON_NOUNS = _TITLES | frozenset(
+    """dictator leader politician expert spokesperson official diplomat strongman autocrat ruler
+    king queen prince princess monarch emperor tsar pope priest bishop activist opponent critic
+    economist scientist researcher professor lawyer attorney businessman businesswoman billionaire
+    founder ceo owner manager coach player striker goalkeeper actor actress singer writer author
+    journalist reporter blogger victim suspect defendant witness candidate nominee incumbent
+    lawmaker legislator mp deputy politologist strategist negotiator mediator""".split()
+)
+# Titles any office holder may be called by ("the self-proclaimed leader" of a president).
+_GENERIC_TITLES = frozenset({"leader", "head", "chief", "official", "representative", "officer"})
+# How far back the most salient person is looked for, in sentences.
+_SALIENCE_SENTENCES = 3
+
+
+def resolve_descriptions(article: Article) -> None:
+    """Tie definite descriptions of people ("the Russian president", "the self-proclaimed
+    dictator", "the spokesman") to the person the article means, in `Entity.descriptions`.
+
+    A description goes to the one person (in this order of evidence) whom it stands in apposition
+    to; whose role shares its head noun and does not conflict with its country; whose known
+    country its demonym or "of" country names; who shares a modifier with it ("self-proclaimed");
+    else to the person mentioned most in the preceding sentences whose known country does not
+    conflict. A tie at any step leaves it unresolved.
+    """
+    people = [e for e in article.entities if e.type == "PERSON"]
+    for entity in people:
+        entity.descriptions = []
+    if not people:
+        return
+    doc = article.doc
+    # Names inside a description make it no description ("the Ministry ..."); demonyms may stand in one.
+    named = {
+        i for e in article.entities if e.type != "NORP" for m in e.mentions for i in range(m.start, m.end)
+    }
+    # What is known of each person: their roles, and the descriptions set beside their name.
+    known = {id(e): list(e.roles) for e in people}
+    countries = {id(e): _countries_of(e) for e in people}
+    for chunk in map(_trim_verb, doc.noun_chunks):
+        description = _description(chunk, named)
+        if description is None:
+            continue
+        head, mods, country = description
+        target, beside = _resolve(article, people, known, countries, chunk, head, mods, country)
+        if target is None:
+            continue
+        last = doc[_phrase_end(chunk)]
+        start, end = chunk[0].idx, last.idx + len(last.text)
+        target.descriptions.append(Mention(start=start, end=end, text=article.text[start:end]))
+        if beside:  # "the self-proclaimed president of Belarus, X": X's title and country from now on
+            known[id(target)].append(Role(role=article.text[chunk[1].idx : end], of=country))
+            if country:
+                countries[id(target)].add(country)
+
+
+def _phrase_end(chunk: Any) -> int:
+    """The index of the last token of the description with its "of" complement: "the head of the
+    city energy company", "the self-proclaimed president of Belarus"."""
+    head = chunk[-1]
+    end = head.i
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":  # without what hangs off it: "Belarus, Alexander Lukashenko"
+                    cut = [c.i for c in obj.children if c.dep_ in ("appos", "punct", "relcl") and c.i > obj.i]
+                    end = max(end, min(cut) - 1 if cut else obj.right_edge.i)
+    while end > head.i and (chunk.doc[end].is_punct or chunk.doc[end].is_space):
+        end -= 1  # the parse may hang the comma on "Belarus"
+    return int(end)
+
+
+def _trim_verb(chunk: Any) -> Any:
+    """A chunk without the verb the parser took for its head: "The self-proclaimed dictator promises"
+    (parsed as one noun phrase, "promises" its root) is "The self-proclaimed dictator"."""
+    root = chunk.root
+    if root.dep_ == "ROOT" and root.tag_ == "NNS" and root.i == chunk.end - 1 and len(chunk) > 2:
+        last = chunk.doc[root.i - 1]
+        if last.dep_ == "compound" and last.lower_ in PERSON_NOUNS:
+            return chunk.doc[chunk.start : root.i]
+    return chunk
+
+
+def _description(chunk: Any, named: set[int]) -> tuple[str, set[str], str | None] | None:
+    """(head noun, modifiers, country) of a definite description of a person, else None."""
+    root = chunk[-1]  # a noun chunk ends in its head (and a trimmed one in its last noun)
+    if chunk[0].lower_ != "the" or root.lower_ not in PERSON_NOUNS or root.tag_ in ("NNS", "NNPS"):
+        return None
+    if any(t.idx in named for t in chunk):
+        return None  # part of a name ("the Ministry ...") or holding one
+    # Modifiers as written, so that "self-proclaimed" stays one word as in a role.
+    mods = (
+        set(chunk.doc.text[chunk[1].idx : root.idx].casefold().split()) if root.i > chunk.start + 1 else set()
+    )
+    country: str | None = None
+    for t in chunk[1:]:
+        country = country or country_of_demonym(t.text) or _country_name(t.text)
+    # "the self-proclaimed president of Belarus"
+    for prep in root.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    country = country or _country_name(obj.text) or _country_name(_subtree_text(obj))
+    return root.lower_, mods, country
+
+
+def _resolve(
+    article: Article,
+    people: list[Entity],
+    known: dict[int, list[Role]],
+    countries: dict[int, set[str]],
+    chunk: Any,
+    head: str,
+    mods: set[str],
+    country: str | None,
+) -> tuple[Entity | None, bool]:
+    """The person a description stands for, and whether it stands beside their name."""
+    from .entities import entity_at
+
+    # "the self-proclaimed president of Belarus, Alexander Lukashenko"
+    for child in chunk[-1].children:
+        if child.dep_ == "appos":
+            found = entity_at(article, child.idx, child.idx + len(child.text))
+            if found is not None and found.type == "PERSON":
+                return found, True
+    # ... or as written, whatever the parse made of it: "the president of Belarus, Pavel Darashenka"
+    end = _phrase_end(chunk)
+    doc = chunk.doc
+    if end + 2 < len(doc) and doc[end + 1].text == ",":
+        name = doc[end + 2]
+        found = entity_at(article, name.idx, name.idx + len(name.text))
+        if found is not None and found.type == "PERSON" and any(m.start == name.idx for m in found.mentions):
+            return found, True
+
+    def fits(e: Entity) -> bool:
+        """No known country or title of the person conflicts with the description's."""
+        if country is not None and countries[id(e)] and country not in countries[id(e)]:
+            return False
+        # "the Russian president" is not the prime minister nor the opposition politician.
+        heads = {r.role.casefold().split()[-1] for r in known[id(e)] if r.role.strip()}
+        return head not in _TITLES or head in _GENERIC_TITLES or not heads or head in heads
+
+    steps = [
+        [e for e in people if fits(e) and any(head in r.role.casefold().split() for r in known[id(e)])],
+        [e for e in people if fits(e) and country is not None and country in countries[id(e)]],
+        [
+            e
+            for e in people
+            if fits(e)
+            and mods & {w for r in known[id(e)] for w in r.role.casefold().split() if w not in PERSON_NOUNS}
+        ],
+    ]
+    for candidates in steps:
+        if len(candidates) == 1:
+            return candidates[0], False
+        if len(candidates) > 1:
+            return None, False  # two people fit equally: leave it open
+    return _most_salient(article, [e for e in people if fits(e)], chunk), False
+
+
+def _most_salient(article: Article, people: list[Entity], chunk: Any) -> Entity | None:
+    """The person mentioned most in the few sentences up to the description, if one leads."""
+    sents = list(chunk.doc.sents)
+    here = next((i for i, s in enumerate(sents) if s.start <= chunk.start < s.end), 0)
+    window_start = sents[max(0, here - _SALIENCE_SENTENCES)].start_char
+    counts = sorted(
+        ((sum(window_start <= m.start < chunk.start_char for m in e.mentions), e) for e in people),
+        key=lambda pair: -pair[0],
+    )
+    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
+
+
+def _countries_of(entity: Entity) -> set[str]:
+    """The countries an entity's roles tie it to ("of Belarus", "Russian ...", "Ministry of Defense of
+    Ukraine")."""
+    found: set[str] = set()
+    for role in entity.roles:
+        for text in (role.of or "", role.role):
+            for word in text.replace(",", " ").split():
+                country = _country_name(word) or country_of_demonym(word)
+                if country:
+                    found.add(country)
+            whole = _country_name(text)
+            if whole:
+                found.add(whole)
+    return found
+
+
+def _country_name(text: str) -> str | None:
+    return _country_names().get(ascii_fold(text)) if text[:1].isupper() else None
+
+
+def _subtree_text(token: Any) -> str:
+    words = [t for t in token.subtree if t.dep_ != "det"]
+    return " ".join(t.text for t in words)
