@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/eval_quotes.py                 # dev: newsgraph, then textacy, same matching
     .venv/bin/python scripts/eval_quotes.py --limit 20      # the subset the test suite pins
+    .venv/bin/python scripts/eval_quotes.py --wire-marks    # also: '' and `` counted as quotation marks
     .venv/bin/python scripts/eval_quotes.py --derive-lexicon src/newsgraph/analyze/cues.py
 
 newsgraph is scored by running the shared scorer unchanged (`score_quotes.py --system ...`).
@@ -51,10 +52,21 @@ def run_polnear(system: str, data: Path, split: str, limit: int) -> dict[str, st
         sys.exit(str(exc))
 
 
+# The wire marks of some publishers (the New York Times in PolNeAR writes ''…''). The shared
+# scorer's direct subset counts only the glyphs in its QUOTE_CHARS, so their quotations count as
+# not direct there: --wire-marks scores the direct subset with them as well, for comparison.
+WIRE_MARKS = ("''", "``")
+
+
 def score_records(
-    sq: ModuleType, docs: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]]
+    sq: ModuleType,
+    docs: Sequence[dict[str, Any]],
+    results: Sequence[dict[str, Any]],
+    marks: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The scorer's aggregation over records, built from its own functions (mirrors score_quotes.main)."""
+    """The scorer's aggregation over records, built from its own functions (mirrors score_quotes.main).
+    `marks`: the strings that make a gold content direct (default: the scorer's QUOTE_CHARS)."""
+    marks = sq.QUOTE_CHARS if marks is None else marks
     common = sys.modules["common"]
     tot: collections.Counter[str] = collections.Counter()
     for d, r in zip(docs, results, strict=True):
@@ -63,7 +75,7 @@ def score_records(
         preds = [
             (q, common.span(q)) for q in common.items(r, "quotes") if isinstance(q, dict) and common.span(q)
         ]
-        is_direct = [any(ch in d["text"][s:e] for ch in sq.QUOTE_CHARS) for (s, e), _, _ in gold]
+        is_direct = [any(ch in d["text"][s:e] for ch in marks) for (s, e), _, _ in gold]
         direct_pred = [q.get("kind") in sq.DIRECT_KINDS for q, _ in preds]
         subsets = (("all", [True] * len(gold), [True] * len(preds)), ("direct", is_direct, direct_pred))
         for name, gold_in, pred_in in subsets:
@@ -112,6 +124,16 @@ def textacy_records(texts: Iterable[str]) -> tuple[list[dict[str, Any]], int]:
             })  # fmt: skip
         records.append({"entities": [], "quotes": quotes})
     return records, refused
+
+
+def newsgraph_records(texts: Iterable[str]) -> list[dict[str, Any]]:
+    """newsgraph's records for `texts`, in process, as `newsgraph analyze --as-is` writes them."""
+    from newsgraph.api import analyze_articles
+    from newsgraph.article import Article
+    from newsgraph.settings import Settings
+
+    articles = (Article.from_raw(t, as_is=True) for t in texts)
+    return [a.to_dict() for a in analyze_articles(articles, Settings(as_is=True))]
 
 
 def speed(texts: Sequence[str]) -> tuple[float, float]:
@@ -261,6 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N documents only (0 = all)")
     ap.add_argument("--no-baseline", action="store_true", help="score newsgraph only")
     ap.add_argument("--speed", action="store_true", help="also time the quotes stage against the spaCy pass")
+    ap.add_argument(
+        "--wire-marks",
+        action="store_true",
+        help="also score newsgraph (in process) with '' and `` counted as quotation marks",
+    )
     ap.add_argument("--derive-lexicon", type=Path, metavar="OUT", help="write the cue lexicon from train")
     args = ap.parse_args(argv)
     if not SCORER.is_file():
@@ -278,6 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         records, refused = textacy_records(d["text"] for d in docs)
         base = score_records(sq, docs, records)
         print("textacy:  ", fmt(base), f"(refused {refused} of {len(docs)} documents: unbalanced marks)")
+    if args.wire_marks:
+        wired = score_records(
+            sq, docs, newsgraph_records(d["text"] for d in docs), (*sq.QUOTE_CHARS, *WIRE_MARKS)
+        )
+        print("newsgraph, '' and `` counted as quotation marks:", fmt(wired))
     if args.speed:
         parse, attribution = speed([d["text"] for d in docs])
         print(f"speed: spaCy pass {parse:.2f}s, quotes stage {attribution:.2f}s ({attribution / parse:.1%})")
