@@ -124,6 +124,9 @@ class Claim(Annotation):
     id: str
     text: str
     value: float | int | None = None
+    upper: float | int | None = Field(
+        default=None, description="the upper bound when the text gives a range ('dozens', '3 to 5')"
+    )
     qualifier: Qualifier | None = None
     unit: str | None = None
     subject: str | None = None

@@ -112,7 +112,7 @@ def get_stage(name: str) -> Stage:
 def _load_builtin_stages() -> None:
     # Importing the modules registers their stages.
     from . import clean, language, parse  # noqa: F401
-    from .analyze import dates, entities, places, quotes, roles  # noqa: F401
+    from .analyze import claims, dates, entities, events, places, predictions, quotes, roles  # noqa: F401
 
 
 ErrorMode = Literal["raise", "record"]
@@ -127,6 +127,9 @@ DEFAULT_STAGES = (
     "places",
     "dates",
     "quotes",
+    "claims",
+    "events",
+    "predictions",
 )
 
 

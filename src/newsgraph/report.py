@@ -95,8 +95,30 @@ def render_text(article: Article) -> str:
     lines.append(f"NUMBERS ({len(article.claims)})")
     for c in article.claims:
         qualifier = f"{c.qualifier.replace('_', ' ')} " if c.qualifier else ""
+        value = "?" if c.value is None else f"{c.value:,}" if isinstance(c.value, int) else f"{c.value:,g}"
         source = entities[c.source_entity].name if c.source_entity in entities else "the article"
-        lines.append(f"  {qualifier}{c.value} {c.unit or ''} — {source}: “{c.text}”")
+        where = f" · {article.places[c.place].name}" if c.place is not None else ""
+        when = f" · {article.dates[c.date].value}" if c.date is not None else ""
+        lines.append(f"  {qualifier}{value} {c.unit or ''}{where}{when} — {source}: “{c.text}”")
     if not article.claims:
-        lines.append("  (numeric claims are not extracted yet)")
+        lines.append("  (none found)")
+    lines.append("")
+    lines.append(f"EVENTS ({len(article.events)})")
+    for v in article.events:
+        who = ", ".join(entities[p].name for p in v.participants if p in entities) or "(no one named)"
+        where = f" · {article.places[v.place].name}" if v.place is not None else ""
+        date = article.dates[v.date] if v.date is not None else None
+        when = ""
+        if date is not None and date.value:
+            when = f" · {date.value}" + (f" – {date.end_value}" if date.end_value else "")
+        lines.append(f"  {v.type:<12} {who}{where}{when}")
+    if not article.events:
+        lines.append("  (none found)")
+    lines.append("")
+    lines.append(f"PREDICTIONS ({len(article.predictions)})")
+    for pr in article.predictions:
+        speaker = entities[pr.speaker].name if pr.speaker in entities else "(unnamed)"
+        lines.append(_wrap(f"{pr.stance or '?'}: {speaker}: “{pr.text}”", "  "))
+    if not article.predictions:
+        lines.append("  (none found)")
     return "\n".join(lines)
