@@ -116,7 +116,7 @@ def test_every_leftover_kind_is_recorded_where_it_stood() -> None:
     kinds = {r.kind for r in article.removed}
     assert kinds == {"boilerplate", "duplicate_title", "caption", "markup", "repeated_word"}
     for r in article.removed:
-        assert r.start is not None and r.stage == "clean.v1"
+        assert r.start is not None and r.stage == "clean.v2"
         assert DIRTY.startswith(r.text, r.start), r
     removed = {(r.kind, r.text) for r in article.removed}
     assert ("duplicate_title", REWORDED) in removed

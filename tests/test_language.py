@@ -28,14 +28,14 @@ def test_a_non_english_article_is_kept_marked_and_not_mangled() -> None:
     assert article.error is None
     assert article.language == "uk"
     assert article.text == UKRAINIAN
-    assert article.stages == ["clean.v1", "language.v1"]  # the English-only stages passed it by
+    assert article.stages == ["clean.v2", "language.v1"]  # the English-only stages passed it by
     assert article.entities == [] and article.quotes == []
 
 
 def test_an_english_article_goes_through_every_stage() -> None:
     article = analyze(ENGLISH, published="2022-11-18")
     assert article.language == "en"
-    assert "quotes.v1" in article.stages
+    assert "quotes.v2" in article.stages
     assert any(e.name == "Viktor Lysenko" for e in article.entities)
 
 
@@ -46,4 +46,4 @@ def test_an_unsure_guess_keeps_the_stages_running() -> None:
         f"{i}. Kipkorir Tergat ( Kenya ) 13:0{i}.2{i}" for i in range(1, 9)
     )
     article = analyze(table, as_is=True)
-    assert article.language in (None, "en") or "entities.v1" in article.stages
+    assert article.language in (None, "en") or "entities.v2" in article.stages

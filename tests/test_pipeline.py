@@ -35,17 +35,17 @@ def toy_stages() -> Sequence[str]:
 
 def test_default_pipeline_is_ordered_and_versioned() -> None:
     pipeline = Pipeline.build()
-    assert pipeline.names[:4] == ["clean.v1", "language.v1", "parse.v1", "entities.v1"]
+    assert pipeline.names[:4] == ["clean.v2", "language.v1", "parse.v1", "entities.v2"]
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in pipeline.names)
 
 
 def test_a_stage_before_its_requirement_is_refused() -> None:
-    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v1 requires 'doc'.*parse\.v1"):
+    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v2 requires 'doc'.*parse\.v1"):
         Pipeline.build(["quotes", "parse"])
 
 
 def test_unknown_stage_names_the_known_ones() -> None:
-    with pytest.raises(PipelineError, match=r"E101 unknown stage 'nope'; known stages: .*clean\.v1"):
+    with pytest.raises(PipelineError, match=r"E101 unknown stage 'nope'; known stages: .*clean\.v2"):
         get_stage("nope")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SEED
 from newsgraph.cli import main
-from newsgraph.pipeline import DEFAULT_STAGES
+from newsgraph.pipeline import DEFAULT_STAGES, get_stage
 
 pytestmark = pytest.mark.shared
 
@@ -92,6 +92,6 @@ def test_the_variant_headline_is_recorded_as_removed(record: dict[str, Any]) -> 
 
 
 def test_the_record_lists_the_stages_that_made_it(record: dict[str, Any]) -> None:
-    assert record["stages"] == [f"{name}.v1" for name in DEFAULT_STAGES]
+    assert record["stages"] == [get_stage(name).id for name in DEFAULT_STAGES]
     assert record["language"] == "en"
     assert Path(record["source"]).name == "article.txt"

@@ -20,7 +20,7 @@ from itertools import pairwise
 from .article import Article, Caption, Removed, RemovedKind, Section
 from .pipeline import stage
 
-STAGE = "clean.v1"
+STAGE = "clean.v2"
 
 # Longest line that can be a leftover line; longer lines are always kept as prose.
 MAX_LEFTOVER_LINE = 300
@@ -205,7 +205,7 @@ class _Line:
         return not self.visible.strip()
 
 
-@stage("clean", version=1, requires=("raw",), assigns=("text", "removed", "captions", "sections", "title"))
+@stage("clean", version=2, requires=("raw",), assigns=("text", "removed", "captions", "sections", "title"))
 def clean(article: Article) -> Article:
     """Remove page leftovers from the raw text (a no-op with --as-is)."""
     if article.as_is:

@@ -13,7 +13,7 @@ from ..article import Article, Entity, Mention
 from ..pipeline import ENGLISH, stage
 from .names import same_name, translit_key
 
-STAGE = "entities.v1"
+STAGE = "entities.v2"
 
 # Labels that are values, not entities: the dates and claims stages read them from the parse.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -86,7 +86,7 @@ class _Cluster:
 
 
 @stage(
-    "entities", version=1, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=2, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""

@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v1"
+STAGE: Final = "quotes.v2"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
