@@ -121,6 +121,18 @@ def test_html_gives_main_text_title_date_and_language(tmp_path: Path) -> None:
     assert article.raw == article.text
 
 
+def test_html_byline_becomes_the_author_and_a_page_without_one_has_none(tmp_path: Path) -> None:
+    signed = tmp_path / "signed.html"
+    signed.write_text(
+        PAGE.replace("<head>", '<head><meta name="author" content="Halyna Shevchuk">', 1), encoding="utf-8"
+    )
+    unsigned = tmp_path / "unsigned.html"
+    unsigned.write_text(PAGE, encoding="utf-8")
+    assert read(signed)[0].author == "Halyna Shevchuk"
+    assert read(unsigned)[0].author is None
+    assert read(signed)[0].url is None  # a file has no address; fetched pages and WARC records do
+
+
 def test_html_declaring_a_legacy_charset_is_decoded_by_it(tmp_path: Path) -> None:
     page = PAGE.replace('charset="utf-8"', 'charset="windows-1251"').replace("Ostap Melnyk", "Остап Мельник")
     path = tmp_path / "page.htm"

@@ -159,8 +159,10 @@ class Article(Record):
     schema_: Literal["newsgraph.article/1"] = Field(default="newsgraph.article/1", alias="schema")
     id: str = ""
     source: str = ""
+    url: str | None = Field(default=None, description="the page's address, where the input gives one")
     error: str | None = None
     title: str | None = None
+    author: str | None = Field(default=None, description="the byline, where the page gives one")
     published: str | None = None
     language: str | None = None
     text: str = ""
@@ -201,9 +203,19 @@ class Article(Record):
         published: str | None = None,
         language: str | None = None,
         as_is: bool = False,
+        url: str | None = None,
+        author: str | None = None,
     ) -> Article:
         """A new article holding `raw` as its text, before cleaning."""
-        article = cls(source=source, title=title, published=published, language=language, text=raw)
+        article = cls(
+            source=source,
+            url=url,
+            title=title,
+            author=author,
+            published=published,
+            language=language,
+            text=raw,
+        )
         article._raw = raw
         article._as_is = as_is
         article.raw_offsets = [(0, 0, len(raw))] if raw else []

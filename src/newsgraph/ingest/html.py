@@ -3,8 +3,8 @@
 The raw text of an HTML article is the text trafilatura extracts, one block (paragraph, heading,
 list, quote, table) per paragraph, blocks separated by a blank line; the article's `raw_offsets`
 point into that extracted text, not into the markup. The readers' comments under a post follow
-its text only when the page is a discussion (see `COMMENTS_SHARE`). The author trafilatura finds
-is not kept: the record has no field for it.
+its text only when the page is a discussion (see `COMMENTS_SHARE`). The byline trafilatura finds
+becomes the record's `author`, and the page's address (given by the caller) its `url`.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def read_html(
         raise InputError(Errors.E002, input=source)
     if settings.as_is:
         return Article.from_raw(
-            html, source=source, title=title, published=settings.published or published, as_is=True
+            html, source=source, title=title, published=settings.published or published, as_is=True, url=url
         )
     page = extract(html, source, url)
     return Article.from_raw(
@@ -128,6 +128,8 @@ def read_html(
         title=title or page.title,
         published=settings.published or published or page.date,
         language=language or page.language,
+        url=url,
+        author=page.author,
     )
 
 
