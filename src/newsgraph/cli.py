@@ -21,6 +21,7 @@ from .settings import Settings
 from .store import Filters, IngestReport, Page, Paged, Store, as_dict, default_location, open_store
 from .store.db import database_errors
 from .store.export import export
+from .store.ledgers import DEFAULT_WINDOW_DAYS
 from .store.runner import ingest_paths, reprocess
 
 EXIT_OK, EXIT_FAILED_INPUT, EXIT_USAGE = 0, 1, 2
@@ -50,13 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="analyse articles and print their records",
         description=(
             "Analyse articles and print one record each (the newsgraph.article/1 contract). "
-            "PATH is a file (.txt, .html/.htm, .json/.jsonl, .warc/.warc.gz), a directory, or - for "
-            "standard input. A bad input yields a record with `error` set; the others are still "
-            "processed, and the exit status is 1 at the end."
+            "PATH is a file (.txt, .html/.htm, .json/.jsonl, .warc/.warc.gz, .rss/.atom/.xml feeds), a "
+            "directory, an http(s):// URL, or - for standard input. A bad input yields a record with "
+            "`error` set; the others are still processed, and the exit status is 1 at the end."
         ),
     )
     analyze.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files, directories, or - for standard input"
+        "paths", nargs="+", metavar="PATH", help="files, directories, URLs, or - for standard input"
     )
     analyze.add_argument(
         "--format",
@@ -325,6 +326,155 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
     serve.add_argument("--host", default="127.0.0.1", metavar="H", help="address to bind (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (8000)")
     serve.set_defaults(handler=serve_cli)
+    add_ledger_command(add_command)
+
+
+def _raw_formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, width=HELP_WIDTH, max_help_position=32)
+
+
+def add_ledger_command(add_command: Callable[..., argparse.ArgumentParser]) -> None:
+    """`newsgraph ledger claims|predictions`: the ledgers across articles (newsgraph.store.ledgers)."""
+    ledger = add_command(
+        "ledger",
+        help="the claims ledger (with disagreements) and the predictions ledger",
+        description=(
+            "The ledgers across stored articles.\n\n"
+            "ledger claims: claims by subject (what is counted), place and date, by source, each with\n"
+            "the interval its qualifier allows. --disagreements lists pairs of claims by different\n"
+            "sources about the same subject and place, at most --window days apart, whose intervals do\n"
+            "not overlap: up_to X [0, X]; less_than X [0, X); at_least X [X, inf); more_than X (X, inf);\n"
+            "about X [0.8X, 1.2X]; exactly X, or no qualifier, [X, X]; a range X to U ends at U.\n\n"
+            "ledger predictions: each speaker's predictions over time, with stance and topic."
+        ),
+    )
+    ledger.formatter_class = _raw_formatter
+    kinds = ledger.add_subparsers(dest="ledger", metavar="LEDGER")
+    claims = kinds.add_parser(
+        "claims",
+        formatter_class=_formatter,
+        help="claims by subject, place and source; --disagreements for the conflicts",
+        description="Claims by subject, place and date, by source, with the interval each allows.",
+    )
+    claims.add_argument("--subject", metavar="S", help="what is counted (battalions, personnel, troops)")
+    claims.add_argument(
+        "--place", metavar="P", help="the claim's place (any spelling; #ID); a country takes in its places"
+    )
+    claims.add_argument("--speaker", metavar="NAME", help="the claim's source (any alias; #ID)")
+    claims.add_argument(
+        "--disagreements",
+        action="store_true",
+        help="list pairs of claims that disagree beyond their qualifiers",
+    )
+    claims.add_argument(
+        "--window",
+        type=int,
+        default=DEFAULT_WINDOW_DAYS,
+        metavar="DAYS",
+        help=f"claims at most DAYS apart are compared ({DEFAULT_WINDOW_DAYS})",
+    )
+    _query_options(claims)
+    claims.set_defaults(handler=ledger_claims_cli)
+    predictions = kinds.add_parser(
+        "predictions",
+        formatter_class=_formatter,
+        help="each speaker's predictions over time",
+        description="Each speaker's predictions over time (any alias of a registry entity), with stance.",
+    )
+    predictions.add_argument("--speaker", metavar="NAME", help="who made them (any alias; #ID)")
+    _query_options(predictions, kind="the stance: likely, unlikely, conditional")
+    predictions.set_defaults(handler=ledger_predictions_cli)
+    ledger.set_defaults(handler=_ledger_usage(ledger))
+    ledger.epilog = "\n".join(p.format_help() for p in (claims, predictions))
+
+
+def _ledger_usage(ledger: argparse.ArgumentParser) -> Callable[[argparse.Namespace, TextIO], int]:
+    def usage(args: argparse.Namespace, out: TextIO) -> int:
+        ledger.print_usage(sys.stderr)
+        print("newsgraph ledger: choose claims or predictions", file=sys.stderr)
+        return EXIT_USAGE
+
+    return usage
+
+
+def _number_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def ledger_claims_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        if args.disagreements:
+            found = store.disagreements(_filters(args), _page(args), subject=args.subject, window=args.window)
+        else:
+            result = store.claims_ledger(
+                _filters(args), _page(args), subject=args.subject, window=args.window
+            )
+    if args.disagreements:
+        if args.format == "json":
+            out.write(json.dumps(as_dict(found), ensure_ascii=False, indent=2) + "\n")
+            return EXIT_OK
+        headers = ["subject", "place", "day", "source", "value", "interval", "article"]
+        rows = [
+            [
+                d.subject_key,
+                d.place_name or "",
+                row.day or "",
+                row.source_name,
+                f"{(row.qualifier or '').replace('_', ' ')} {_number_text(row.value)}".strip(),
+                row.interval or "",
+                row.article_id[:12],
+            ]
+            for d in found.items
+            for row in (d.first, d.second)
+        ]
+        _write_rows(
+            out,
+            args.format,
+            ["pair", *headers],
+            [[str(i // 2 + 1 + found.offset), *r] for i, r in enumerate(rows)],
+        )
+        if args.format == "table":
+            out.write(_paging_line(found, "disagreements") + "\n")
+        return EXIT_OK
+    if args.format == "json":
+        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    headers = ["subject", "place", "country", "day", "source", "value", "interval", "disputed", "article"]
+    rows = [
+        [
+            r.subject_key,
+            r.place_name or "",
+            r.country_name or r.country or "",
+            r.day or r.date or "",
+            r.source_name,
+            f"{(r.qualifier or '').replace('_', ' ')} {_number_text(r.value)} {r.unit or ''}".strip(),
+            r.interval or "",
+            "yes" if r.disputed else "",
+            r.article_id[:12],
+        ]
+        for r in result.items
+    ]
+    _write_rows(out, args.format, headers, rows)
+    if args.format == "table":
+        out.write(_paging_line(result, "claims") + "\n")
+    return EXIT_OK
+
+
+def ledger_predictions_cli(args: argparse.Namespace, out: TextIO) -> int:
+    with _open(args) as store:
+        result = store.predictions_ledger(_filters(args), _page(args))
+    if args.format == "json":
+        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    rows = [
+        [s.name, p.published or "", p.stance or "", p.about or "", p.text, p.article_id[:12]]
+        for s in result.items
+        for p in s.predictions
+    ]
+    _write_rows(out, args.format, ["speaker", "published", "stance", "about", "prediction", "article"], rows)
+    if args.format == "table":
+        out.write(_paging_line(result, "speakers") + "\n")
+    return EXIT_OK
 
 
 def analyze_cli(args: argparse.Namespace, out: TextIO) -> int:

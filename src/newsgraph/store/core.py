@@ -11,8 +11,9 @@ from typing import Any
 
 from ..article import Article
 from ..errors import Errors, NewsgraphError, StoreError
-from . import fts, migrations, registry
+from . import fts, ledgers, migrations, registry
 from .db import Database, connect, database_errors
+from .ledgers import Disagreement, LedgerRow, SpeakerPredictions
 from .models import (
     ArticleLinks,
     ArticleSummary,
@@ -660,6 +661,35 @@ class Store:
             for r in rows
         ]
         return Paged(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    # -- the ledgers (newsgraph.store.ledgers) ---------------------------------------------------
+    def claims_ledger(
+        self,
+        filters: Filters = NO_FILTERS,
+        page: Page = FIRST_PAGE,
+        *,
+        subject: str | None = None,
+        window: int = ledgers.DEFAULT_WINDOW_DAYS,
+    ) -> Paged[LedgerRow]:
+        """Claims by subject, place and date, by source; `disputed` marks disagreements."""
+        return ledgers.claims_ledger(self, filters, page, subject=subject, window=window)
+
+    def disagreements(
+        self,
+        filters: Filters = NO_FILTERS,
+        page: Page = FIRST_PAGE,
+        *,
+        subject: str | None = None,
+        window: int = ledgers.DEFAULT_WINDOW_DAYS,
+    ) -> Paged[Disagreement]:
+        """Pairs of claims by different sources, same subject and place, incompatible figures."""
+        return ledgers.disagreements(self, filters, page, subject=subject, window=window)
+
+    def predictions_ledger(
+        self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE
+    ) -> Paged[SpeakerPredictions]:
+        """Speakers with their predictions over time, most predictions first."""
+        return ledgers.predictions_ledger(self, filters, page)
 
     def timeline(self, filters: Filters = NO_FILTERS) -> list[DayCount]:
         """Articles and quotes per publication day, oldest first (undated articles left out)."""

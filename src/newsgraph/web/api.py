@@ -12,14 +12,23 @@ from pydantic import ValidationError
 
 from ..article import Article
 from ..store import Filters, IngestReport, Page, Paged, as_dict
+from ..store.ledgers import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 from .errors import WebError, WebErrors
-from .params import MAX_QUERY, filters, page, page_links
+from .params import MAX_PARAM, MAX_QUERY, filters, page, page_links
 from .security import token_matches
 from .stores import provider
 
 router = APIRouter(prefix="/api", tags=["api"])
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+LEDGER_RULES = (
+    "Claims are compared when they count the same subject (its unit, else the head of its subject, "
+    "in the singular) at the same place, come from different sources (registry entity, else speaker "
+    "name, else the outlet) and are at most `window` days apart (the claim's own day, else the "
+    "publication day). Each allows an interval: up_to X [0, X]; less_than X [0, X); at_least X "
+    "[X, inf); more_than X (X, inf); about X [0.8X, 1.2X]; exactly X or none [X, X]; a range X to U "
+    "ends at U. They disagree when the intervals do not overlap."
+)
 MAX_INGEST_BYTES = 20_000_000  # one POST /api/ingest body
 MAX_INGEST_ARTICLES = 1000  # records or texts in one POST
 
@@ -128,6 +137,49 @@ def get_place(request: Request, ref: str) -> dict[str, Any]:
 def list_claims(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
     with provider(request).use() as store:
         return paged_json(request, store.claims(f, p))
+
+
+Subject = Annotated[
+    str | None, Query(max_length=MAX_PARAM, description="what is counted: battalions, personnel, troops")
+]
+Window = Annotated[
+    int,
+    Query(ge=0, le=MAX_WINDOW_DAYS, description="claims at most this many days apart are compared"),
+]
+
+
+@router.get(
+    "/ledger/claims",
+    summary="The claims ledger: by subject, place and date, by source, with intervals",
+    description=LEDGER_RULES,
+)
+def ledger_claims(
+    request: Request, f: FiltersDep, p: PageDep, subject: Subject = None, window: Window = DEFAULT_WINDOW_DAYS
+) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.claims_ledger(f, p, subject=_blank(subject), window=window))
+
+
+@router.get(
+    "/ledger/claims/disagreements",
+    summary="Pairs of claims by different sources whose figures are incompatible",
+    description=LEDGER_RULES,
+)
+def ledger_disagreements(
+    request: Request, f: FiltersDep, p: PageDep, subject: Subject = None, window: Window = DEFAULT_WINDOW_DAYS
+) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.disagreements(f, p, subject=_blank(subject), window=window))
+
+
+@router.get("/ledger/predictions", summary="The predictions ledger: each speaker's predictions over time")
+def ledger_predictions(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+    with provider(request).use() as store:
+        return paged_json(request, store.predictions_ledger(f, p))
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
 @router.get("/events", summary="Events, newest first")

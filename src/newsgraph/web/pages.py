@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import NewsgraphError
 from ..store import DayCount, Filters, Page, Paged, QuoteRow, SearchHit, as_dict
+from ..store.ledgers import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, LedgerRow
 from .api import get_article_record, not_found, registry_ref
 from .errors import CLIENT_STORE_ERRORS
 from .highlight import entity_href, highlight, place_href
 from .map import draw_map
-from .params import MAX_QUERY, filters, link, page, page_links
+from .params import MAX_PARAM, MAX_QUERY, filters, link, page, page_links
 from .stores import provider
 
 router = APIRouter(include_in_schema=False)
@@ -247,6 +248,76 @@ def predictions_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
         request,
         "predictions.html",
         title="Predictions ledger",
+        result=result,
+        pager=pager(request, result),
+        filters=active_filters(f),
+    )
+
+
+@dataclass
+class PlaceGroup:
+    place_id: int | None
+    place_name: str | None
+    country_id: int | None
+    country_name: str | None
+    rows: list[LedgerRow]
+
+
+@dataclass
+class SubjectGroup:
+    subject: str
+    places: list[PlaceGroup]
+
+
+def group_ledger(rows: list[LedgerRow]) -> list[SubjectGroup]:
+    """Ledger rows (ordered by subject, place, date) as subjects, each with its places."""
+    subjects: OrderedDict[str, OrderedDict[int | None, PlaceGroup]] = OrderedDict()
+    for row in rows:
+        places = subjects.setdefault(row.subject_key or "(no subject)", OrderedDict())
+        group = places.setdefault(
+            row.place_id, PlaceGroup(row.place_id, row.place_name, row.country_id, row.country_name, [])
+        )
+        group.rows.append(row)
+    return [SubjectGroup(subject, list(places.values())) for subject, places in subjects.items()]
+
+
+LEDGER_DISAGREEMENTS = 50  # pairs shown above the ledger; the rest through the API
+
+
+@router.get("/ledger/claims", response_class=HTMLResponse)
+def claims_ledger_page(
+    request: Request,
+    f: FiltersDep,
+    p: PageDep,
+    subject: Annotated[str | None, Query(max_length=MAX_PARAM)] = None,
+    window: Annotated[int, Query(ge=0, le=MAX_WINDOW_DAYS)] = DEFAULT_WINDOW_DAYS,
+) -> Response:
+    subject = subject.strip() or None if subject else None
+    with provider(request).use() as store:
+        result = store.claims_ledger(f, p, subject=subject, window=window)
+        conflicts = store.disagreements(f, Page(limit=LEDGER_DISAGREEMENTS), subject=subject, window=window)
+    shown = active_filters(f) + ([("subject", subject)] if subject else [])
+    return render(
+        request,
+        "ledger_claims.html",
+        title="Claims ledger by subject and place",
+        result=result,
+        groups=group_ledger(result.items),
+        conflicts=conflicts,
+        window=window,
+        pager=pager(request, result),
+        filters=shown,
+    )
+
+
+@router.get("/ledger/predictions", response_class=HTMLResponse)
+def predictions_ledger_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
+    with provider(request).use() as store:
+        result = store.predictions_ledger(f, p)
+    return render(
+        request,
+        "ledger_predictions.html",
+        title="Predictions ledger by speaker",
         result=result,
         pager=pager(request, result),
         filters=active_filters(f),
