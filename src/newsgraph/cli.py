@@ -66,36 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="text: a report for a person (default); json: the record, indented (several records: "
         "one per line); jsonl: one record per line",
     )
-    analyze.add_argument(
-        "--as-is",
-        action="store_true",
-        help="the input is already clean plain text: no cleaning, text kept exactly",
-    )
-    analyze.add_argument(
+    _option(analyze, "--as-is", "the input is already clean plain text: no cleaning, text kept exactly")
+    _option(
+        analyze,
         "--published",
-        metavar="YYYY-MM-DD",
-        help="publication date, the anchor for relative dates (overrides what the input says)",
+        "publication date, the anchor for relative dates (overrides what the input says)",
     )
-    analyze.add_argument(
-        "--model",
-        metavar="NAME",
-        help="spaCy pipeline to use, by package name or path (also $NEWSGRAPH_SPACY_MODEL)",
+    _option(
+        analyze, "--model", "spaCy pipeline to use, by package name or path (also $NEWSGRAPH_SPACY_MODEL)"
     )
     analyze.add_argument(
         "--stages",
         metavar="LIST",
         help=f"comma-separated stages to run, in order (default: {','.join(DEFAULT_STAGES)})",
     )
-    analyze.add_argument(
-        "--batch-size", type=int, default=32, metavar="N", help="articles per spaCy batch (32)"
-    )
-    analyze.add_argument(
-        "--max-bytes",
-        type=int,
-        default=50_000_000,
-        metavar="N",
-        help="refuse inputs larger than N bytes (50 MB)",
-    )
+    _option(analyze, "--batch-size")
+    _option(analyze, "--max-bytes")
     _fetch_options(analyze)
     analyze.set_defaults(handler=analyze_cli)
 
@@ -123,6 +109,35 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=schema_cli)
     add_store_commands(add_command)
     return parser
+
+
+# Options that several commands share: how each is read, and its help unless a command gives its own.
+SHARED_OPTIONS: dict[str, dict[str, Any]] = {
+    "--as-is": {"action": "store_true", "help": "the input is already clean plain text"},
+    "--published": {"metavar": "YYYY-MM-DD", "help": "publication date (overrides the input's)"},
+    "--model": {"metavar": "NAME", "help": "spaCy pipeline to use (also $NEWSGRAPH_SPACY_MODEL)"},
+    "--batch-size": {"type": int, "default": 32, "metavar": "N", "help": "articles per spaCy batch (32)"},
+    "--max-bytes": {
+        "type": int,
+        "default": 50_000_000,
+        "metavar": "N",
+        "help": "refuse inputs larger than N bytes (50 MB)",
+    },
+    "--since": {"metavar": "DATE", "help": "published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)"},
+    "--until": {"metavar": "DATE", "help": "published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)"},
+    "--source": {"metavar": "TEXT", "help": "an outlet (example.org) or part of a source path or URL"},
+    "--speaker": {"metavar": "NAME"},  # who gave a quote, a claim, a prediction: each command says
+    "--entity": {"metavar": "NAME"},
+    "--place": {"metavar": "NAME"},
+}
+
+
+def _option(command: argparse.ArgumentParser, name: str, text: str | None = None) -> None:
+    """Add one of the SHARED_OPTIONS to a command, with `text` as its help when given."""
+    spec = dict(SHARED_OPTIONS[name])
+    if text is not None:
+        spec["help"] = text
+    command.add_argument(name, **spec)
 
 
 def _fetch_options(command: argparse.ArgumentParser) -> None:
@@ -168,15 +183,8 @@ def _store_option(command: argparse.ArgumentParser) -> None:
 
 def _query_options(command: argparse.ArgumentParser, *, kind: str | None = None) -> None:
     _store_option(command)
-    command.add_argument(
-        "--since", metavar="DATE", help="published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)"
-    )
-    command.add_argument(
-        "--until", metavar="DATE", help="published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)"
-    )
-    command.add_argument(
-        "--source", metavar="TEXT", help="an outlet (example.org) or part of a source path or URL"
-    )
+    for name in ("--since", "--until", "--source"):
+        _option(command, name)
     if kind:
         command.add_argument("--kind", metavar="KIND", help=kind)
     command.add_argument(
@@ -204,22 +212,14 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
         "paths", nargs="+", metavar="PATH", help="files, directories, or - for standard input"
     )
     _store_option(ingest)
-    ingest.add_argument("--as-is", action="store_true", help="the input is already clean plain text")
-    ingest.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (overrides the input's)")
-    ingest.add_argument("--model", metavar="NAME", help="spaCy pipeline to use (also $NEWSGRAPH_SPACY_MODEL)")
-    ingest.add_argument(
-        "--batch-size", type=int, default=32, metavar="N", help="articles per spaCy batch (32)"
-    )
+    _option(ingest, "--as-is")
+    _option(ingest, "--published")
+    _option(ingest, "--model")
+    _option(ingest, "--batch-size")
     ingest.add_argument(
         "--commit-every", type=int, default=1, metavar="N", help="articles per transaction (1)"
     )
-    ingest.add_argument(
-        "--max-bytes",
-        type=int,
-        default=50_000_000,
-        metavar="N",
-        help="refuse inputs larger than N bytes (50 MB)",
-    )
+    _option(ingest, "--max-bytes")
     _fetch_options(ingest)
     ingest.set_defaults(handler=ingest_cli)
 
@@ -232,9 +232,7 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
         ),
     )
     _store_option(reprocess)
-    reprocess.add_argument(
-        "--model", metavar="NAME", help="spaCy pipeline to use (also $NEWSGRAPH_SPACY_MODEL)"
-    )
+    _option(reprocess, "--model")
     reprocess.add_argument("--dry-run", action="store_true", help="only count the articles to re-analyse")
     reprocess.set_defaults(handler=reprocess_cli)
 
@@ -249,8 +247,8 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
     )
     search.add_argument("text", metavar="TEXT", help="words to search for")
     _query_options(search)
-    search.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
-    search.add_argument("--place", metavar="NAME", help="only articles that mention this place")
+    _option(search, "--entity", "only articles that mention this entity")
+    _option(search, "--place", "only articles that mention this place")
     search.set_defaults(handler=search_cli)
 
     quotes = add_command(
@@ -258,11 +256,9 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
         help="list stored quotes, by speaker",
         description="List quotes, newest first. A speaker is found by any alias or spelling of their name.",
     )
-    quotes.add_argument(
-        "--speaker", metavar="NAME", help="who gave the quote (any alias; #ID for a registry id)"
-    )
-    quotes.add_argument("--entity", metavar="NAME", help="only quotes of articles that mention this entity")
-    quotes.add_argument("--place", metavar="NAME", help="only quotes of articles that mention this place")
+    _option(quotes, "--speaker", "who gave the quote (any alias; #ID for a registry id)")
+    _option(quotes, "--entity", "only quotes of articles that mention this entity")
+    _option(quotes, "--place", "only quotes of articles that mention this place")
     _query_options(quotes, kind="quote kind: direct, indirect, mixed, according_to, block")
     quotes.set_defaults(handler=quotes_cli)
 
@@ -285,8 +281,8 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
         help="list stored claims (numbers and their sources)",
         description="List claims, newest first, by place, speaker, date and source.",
     )
-    claims.add_argument("--place", metavar="NAME", help="the claim's place (any spelling; #ID)")
-    claims.add_argument("--speaker", metavar="NAME", help="the claim's source (any alias; #ID)")
+    _option(claims, "--place", "the claim's place (any spelling; #ID)")
+    _option(claims, "--speaker", "the claim's source (any alias; #ID)")
     _query_options(claims, kind="the claim's unit (battalion, tonne, ...)")
     claims.set_defaults(handler=claims_cli)
 
@@ -303,9 +299,9 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
     )
     export.add_argument("--out", metavar="PATH", required=True, help="the file to write")
     _store_option(export)
-    export.add_argument("--since", metavar="DATE", help="published on or after DATE")
-    export.add_argument("--until", metavar="DATE", help="published on or before DATE")
-    export.add_argument("--source", metavar="TEXT", help="an outlet or part of a source path or URL")
+    _option(export, "--since", "published on or after DATE")
+    _option(export, "--until", "published on or before DATE")
+    _option(export, "--source", "an outlet or part of a source path or URL")
     export.set_defaults(handler=export_cli)
 
     stats = add_command("stats", help="count what the store holds", description="Count what the store holds.")
@@ -360,7 +356,7 @@ def add_ledger_command(add_command: Callable[..., argparse.ArgumentParser]) -> N
     claims.add_argument(
         "--place", metavar="P", help="the claim's place (any spelling; #ID); a country takes in its places"
     )
-    claims.add_argument("--speaker", metavar="NAME", help="the claim's source (any alias; #ID)")
+    _option(claims, "--speaker", "the claim's source (any alias; #ID)")
     claims.add_argument(
         "--disagreements",
         action="store_true",
@@ -381,7 +377,7 @@ def add_ledger_command(add_command: Callable[..., argparse.ArgumentParser]) -> N
         help="each speaker's predictions over time",
         description="Each speaker's predictions over time (any alias of a registry entity), with stance.",
     )
-    predictions.add_argument("--speaker", metavar="NAME", help="who made them (any alias; #ID)")
+    _option(predictions, "--speaker", "who made them (any alias; #ID)")
     _query_options(predictions, kind="the stance: likely, unlikely, conditional")
     predictions.set_defaults(handler=ledger_predictions_cli)
     ledger.set_defaults(handler=_ledger_usage(ledger))
@@ -410,12 +406,9 @@ def ledger_claims_cli(args: argparse.Namespace, out: TextIO) -> int:
                 _filters(args), _page(args), subject=args.subject, window=args.window
             )
     if args.disagreements:
-        if args.format == "json":
-            out.write(json.dumps(as_dict(found), ensure_ascii=False, indent=2) + "\n")
-            return EXIT_OK
-        headers = ["subject", "place", "day", "source", "value", "interval", "article"]
-        rows = [
+        pairs = (
             [
+                str(i + 1 + found.offset),
                 d.subject_key,
                 d.place_name or "",
                 row.day or "",
@@ -424,23 +417,13 @@ def ledger_claims_cli(args: argparse.Namespace, out: TextIO) -> int:
                 row.interval or "",
                 row.article_id[:12],
             ]
-            for d in found.items
+            for i, d in enumerate(found.items)
             for row in (d.first, d.second)
-        ]
-        _write_rows(
-            out,
-            args.format,
-            ["pair", *headers],
-            [[str(i // 2 + 1 + found.offset), *r] for i, r in enumerate(rows)],
         )
-        if args.format == "table":
-            out.write(_paging_line(found, "disagreements") + "\n")
-        return EXIT_OK
-    if args.format == "json":
-        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
+        headers = ["pair", "subject", "place", "day", "source", "value", "interval", "article"]
+        return _write_list(out, args.format, found, "disagreements", headers, pairs)
     headers = ["subject", "place", "country", "day", "source", "value", "interval", "disputed", "article"]
-    rows = [
+    rows = (
         [
             r.subject_key,
             r.place_name or "",
@@ -453,28 +436,20 @@ def ledger_claims_cli(args: argparse.Namespace, out: TextIO) -> int:
             r.article_id[:12],
         ]
         for r in result.items
-    ]
-    _write_rows(out, args.format, headers, rows)
-    if args.format == "table":
-        out.write(_paging_line(result, "claims") + "\n")
-    return EXIT_OK
+    )
+    return _write_list(out, args.format, result, "claims", headers, rows)
 
 
 def ledger_predictions_cli(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as store:
         result = store.predictions_ledger(_filters(args), _page(args))
-    if args.format == "json":
-        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    rows = [
+    rows = (
         [s.name, p.published or "", p.stance or "", p.about or "", p.text, p.article_id[:12]]
         for s in result.items
         for p in s.predictions
-    ]
-    _write_rows(out, args.format, ["speaker", "published", "stance", "about", "prediction", "article"], rows)
-    if args.format == "table":
-        out.write(_paging_line(result, "speakers") + "\n")
-    return EXIT_OK
+    )
+    headers = ["speaker", "published", "stance", "about", "prediction", "article"]
+    return _write_list(out, args.format, result, "speakers", headers, rows)
 
 
 def analyze_cli(args: argparse.Namespace, out: TextIO) -> int:
@@ -615,16 +590,13 @@ def reprocess_cli(args: argparse.Namespace, out: TextIO) -> int:
 def search_cli(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as store:
         result = store.search(args.text, _filters(args), _page(args))
-    if args.format == "json":
-        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    rows = [
+    rows = (
         [h.article.id[:12], h.article.published or "", h.article.title or "", h.snippet]
         for h in result.hits.items
-    ]
-    _write_rows(out, args.format, ["id", "published", "title", "snippet"], rows)
+    )
+    headers = ["id", "published", "title", "snippet"]
+    _write_list(out, args.format, result.hits, "hits", headers, rows, shown=result)
     if args.format == "table":
-        out.write(_paging_line(result.hits, "hits") + "\n")
         if not result.facets_exact:
             out.write("(the counts below are from a sample of the hits)\n")
         for name, counts in result.facets.items():
@@ -636,10 +608,7 @@ def search_cli(args: argparse.Namespace, out: TextIO) -> int:
 def quotes_cli(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as store:
         result = store.quotes(_filters(args), _page(args))
-    if args.format == "json":
-        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    rows = [
+    rows = (
         [
             q.published or "",
             q.entity_name or q.speaker_name or "",
@@ -650,13 +619,9 @@ def quotes_cli(args: argparse.Namespace, out: TextIO) -> int:
             q.article_id[:12],
         ]
         for q in result.items
-    ]
-    _write_rows(
-        out, args.format, ["published", "speaker", "as written", "kind", "quote", "title", "article"], rows
     )
-    if args.format == "table":
-        out.write(_paging_line(result, "quotes") + "\n")
-    return EXIT_OK
+    headers = ["published", "speaker", "as written", "kind", "quote", "title", "article"]
+    return _write_list(out, args.format, result, "quotes", headers, rows)
 
 
 def entity_cli(args: argparse.Namespace, out: TextIO) -> int:
@@ -695,25 +660,20 @@ def entity_cli(args: argparse.Namespace, out: TextIO) -> int:
 def claims_cli(args: argparse.Namespace, out: TextIO) -> int:
     with _open(args) as store:
         result = store.claims(_filters(args), _page(args))
-    if args.format == "json":
-        out.write(json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    rows = [
+    rows = (
         [
             c.published or "",
             c.text,
-            "" if c.value is None else f"{c.value:g}",
+            _number_text(c.value),
             c.unit or "",
             c.place_name or "",
             c.entity_name or "",
             c.article_id[:12],
         ]
         for c in result.items
-    ]
-    _write_rows(out, args.format, ["published", "claim", "value", "unit", "place", "source", "article"], rows)
-    if args.format == "table":
-        out.write(_paging_line(result, "claims") + "\n")
-    return EXIT_OK
+    )
+    headers = ["published", "claim", "value", "unit", "place", "source", "article"]
+    return _write_list(out, args.format, result, "claims", headers, rows)
 
 
 def export_cli(args: argparse.Namespace, out: TextIO) -> int:
@@ -735,6 +695,29 @@ def stats_cli(args: argparse.Namespace, out: TextIO) -> int:
 
 
 TABLE_WIDTH = 60  # widest column of a table, in characters; csv and json are never cut
+
+
+def _write_list(
+    out: TextIO,
+    fmt: str,
+    result: Paged[Any],
+    noun: str,
+    headers: list[str],
+    rows: Iterable[list[str]],
+    *,
+    shown: Any = None,
+) -> int:
+    """A page of a list as JSON (of `shown`, else of the page), or as a table or CSV with one line a
+    row; a table ends with where the page stands. `rows` is only read for a table or CSV."""
+    if fmt == "json":
+        out.write(
+            json.dumps(as_dict(result if shown is None else shown), ensure_ascii=False, indent=2) + "\n"
+        )
+        return EXIT_OK
+    _write_rows(out, fmt, headers, list(rows))
+    if fmt == "table":
+        out.write(_paging_line(result, noun) + "\n")
+    return EXIT_OK
 
 
 def _write_rows(out: TextIO, fmt: str, headers: list[str], rows: list[list[str]]) -> None:

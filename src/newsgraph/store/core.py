@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..article import Article
 from ..errors import Errors, NewsgraphError, StoreError
@@ -40,6 +40,9 @@ from .models import (
 )
 from .writer import Origin, add_copy, raw_sha, store_article
 
+T = TypeVar("T")
+Rows = list[tuple[Any, ...]]
+
 DEFAULT_DB = "newsgraph.db"
 NO_FILTERS = Filters()
 FIRST_PAGE = Page()
@@ -57,6 +60,7 @@ ARTICLE_COLUMNS = (
     "(SELECT count(*) FROM copies c WHERE c.article_id = a.id), a.n_quotes, a.n_entities"
 )
 NEWEST = "a.published DESC NULLS LAST, a.n DESC"
+PLACE_COLUMNS = "p.id, p.name, p.kind, p.country, p.lat, p.lon, p.geonames_id"
 
 
 def default_location() -> str:
@@ -272,14 +276,14 @@ class Store:
 
     def articles(self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> Paged[ArticleSummary]:
         """Articles matching the filters, newest first."""
-        where = self._article_where(filters)
-        total = int(self.db.scalar(f"SELECT count(*) FROM articles a WHERE {where.sql()}", where.params))
-        rows = self.db.all(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {where.sql()} "
-            f"ORDER BY {NEWEST} LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
+        return self._listing(
+            _rows(_summary),
+            self._article_where(filters),
+            page,
+            select=ARTICLE_COLUMNS,
+            source="FROM articles a",
+            order=NEWEST,
         )
-        return Paged(items=[_summary(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
     def search(self, text: str, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> SearchResult:
         """Full-text search over titles and texts, best first, with snippets and facet counts.
@@ -386,19 +390,18 @@ class Store:
             where.within("e.id", self._entity_ids(filters.entity))
         if filters.speaker:
             where.within("e.id", self._entity_ids(filters.speaker))
-        base = (
-            f"FROM entities e JOIN mentions m ON m.entity_id = e.id JOIN articles a ON a.id = m.article_id "
-            f"WHERE {where.sql()} GROUP BY e.id, e.name, e.type"
+        return self._listing(
+            self._entity_summaries,
+            where,
+            page,
+            select="e.id, e.name, e.type, count(DISTINCT m.article_id) AS c",
+            source="FROM entities e JOIN mentions m ON m.entity_id = e.id "
+            "JOIN articles a ON a.id = m.article_id",
+            group_by="e.id, e.name, e.type",
+            order="c DESC, e.name, e.id",
         )
-        total = int(self.db.scalar(f"SELECT count(*) FROM (SELECT e.id {base}) t", where.params))
-        rows = self.db.all(
-            f"SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS c {base} "
-            f"ORDER BY c DESC, e.name, e.id LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
-        )
-        return Paged(items=self._entity_summaries(rows), total=total, limit=page.limit, offset=page.offset)
 
-    def _entity_summaries(self, rows: list[tuple[Any, ...]]) -> list[EntitySummary]:
+    def _entity_summaries(self, rows: Rows) -> list[EntitySummary]:
         ids = [int(r[0]) for r in rows]
         if not ids:
             return []
@@ -498,36 +501,30 @@ class Store:
                 where.add("lower(q.speaker_name) = ?", _text(speaker).lower())
         if filters.kind:
             where.add("q.kind = ?", filters.kind)
-        base = f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {where.sql()}"
-        total = int(self.db.scalar(f"SELECT count(*) {base}", where.params))
-        rows = self.db.all(
-            f"SELECT q.article_id, q.local_id, a.title, a.published, a.source, q.text, q.kind, q.start_at, "
-            f"q.end_at, q.speaker_text, q.speaker_name, q.entity_id, "
-            f"(SELECT e.name FROM entities e WHERE e.id = q.entity_id) "
-            f"{base} ORDER BY q.published DESC NULLS LAST, q.article_id, q.start_at LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
+        return self._listing(
+            _rows(_quote),
+            where,
+            page,
+            select="q.article_id, q.local_id, a.title, a.published, a.source, q.text, q.kind, q.start_at, "
+            "q.end_at, q.speaker_text, q.speaker_name, q.entity_id, "
+            "(SELECT e.name FROM entities e WHERE e.id = q.entity_id)",
+            source="FROM quotes q JOIN articles a ON a.id = q.article_id",
+            order="q.published DESC NULLS LAST, q.article_id, q.start_at",
         )
-        return Paged(items=[_quote(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
     def places(self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> Paged[PlaceSummary]:
         """Places, most mentioned first; `filters.place` a name to match, `kind` the place kind."""
-        where = self._article_where(filters.but(place=None))
-        if filters.place:
-            where.within("p.id", self._place_ids(filters.place))
-        if filters.kind:
-            where.add("p.kind = ?", filters.kind)
-        base = (
-            f"FROM places p JOIN place_mentions pm ON pm.place_id = p.id "
-            f"JOIN articles a ON a.id = pm.article_id "
-            f"WHERE {where.sql()} GROUP BY p.id, p.name, p.kind, p.country, p.lat, p.lon, p.geonames_id"
+        where = self._row_where(filters, place="p.id", kind="p.kind")
+        return self._listing(
+            _rows(_place),
+            where,
+            page,
+            select=f"{PLACE_COLUMNS}, count(DISTINCT pm.article_id) AS c",
+            source="FROM places p JOIN place_mentions pm ON pm.place_id = p.id "
+            "JOIN articles a ON a.id = pm.article_id",
+            group_by=PLACE_COLUMNS,
+            order="c DESC, p.name, p.id",
         )
-        total = int(self.db.scalar(f"SELECT count(*) FROM (SELECT p.id {base}) t", where.params))
-        rows = self.db.all(
-            f"SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.geonames_id, "
-            f"count(DISTINCT pm.article_id) AS c {base} ORDER BY c DESC, p.name, p.id LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
-        )
-        return Paged(items=[_place(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
     def place(self, id_or_name: int | str) -> PlaceDetail | None:
         """One place (registry id, "#ID" or name) with lat/lon, and the articles, quotes, events and
@@ -536,11 +533,9 @@ class Store:
         if not ids:
             return None
         rows = self.db.all(
-            f"SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon, p.geonames_id, "
-            f"count(DISTINCT pm.article_id) AS c FROM places p "
+            f"SELECT {PLACE_COLUMNS}, count(DISTINCT pm.article_id) AS c FROM places p "
             f"LEFT JOIN place_mentions pm ON pm.place_id = p.id WHERE p.id IN ({_marks(ids)}) "
-            f"GROUP BY p.id, p.name, p.kind, p.country, p.lat, p.lon, p.geonames_id "
-            f"ORDER BY c DESC, p.id",
+            f"GROUP BY {PLACE_COLUMNS} ORDER BY c DESC, p.id",
             ids,
         )
         if not rows:
@@ -559,108 +554,43 @@ class Store:
     def claims(self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> Paged[ClaimRow]:
         """Claims (numbers with their source), newest first; `filters.place` is the claim's place,
         `speaker` its source entity, `kind` its unit."""
-        where = self._article_where(filters.but(place=None, speaker=None))
-        if filters.place:
-            where.within("c.place_id", self._place_ids(filters.place))
-        if filters.speaker:
-            where.within("c.entity_id", self._entity_ids(filters.speaker))
-        if filters.kind:
-            where.add("c.unit = ?", filters.kind)
-        base = f"FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where.sql()}"
-        total = int(self.db.scalar(f"SELECT count(*) {base}", where.params))
-        rows = self.db.all(
-            f"SELECT c.article_id, c.local_id, a.title, a.published, a.source, c.text, c.value, c.qualifier, "
-            f"c.unit, c.subject, c.place_id, (SELECT p.name FROM places p WHERE p.id = c.place_id), "
-            f"c.date_value, c.quote_local, c.entity_id, "
-            f"(SELECT e.name FROM entities e WHERE e.id = c.entity_id) "
-            f"{base} ORDER BY c.published DESC NULLS LAST, c.article_id, c.local_id LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
+        where = self._row_where(filters, place="c.place_id", speaker="c.entity_id", kind="c.unit")
+        return self._listing(
+            _rows(_claim),
+            where,
+            page,
+            select="c.article_id, c.local_id, a.title, a.published, a.source, c.text, c.value, c.qualifier, "
+            "c.unit, c.subject, c.place_id, (SELECT p.name FROM places p WHERE p.id = c.place_id), "
+            "c.date_value, c.quote_local, c.entity_id, "
+            "(SELECT e.name FROM entities e WHERE e.id = c.entity_id)",
+            source="FROM claims c JOIN articles a ON a.id = c.article_id",
+            order="c.published DESC NULLS LAST, c.article_id, c.local_id",
         )
-        items = [
-            ClaimRow(
-                article_id=r[0],
-                claim_id=r[1],
-                title=r[2],
-                published=r[3],
-                source=r[4],
-                text=r[5],
-                value=float(r[6]) if r[6] is not None else None,
-                qualifier=r[7],
-                unit=r[8],
-                subject=r[9],
-                place_id=r[10],
-                place_name=r[11],
-                date=r[12],
-                quote_id=r[13],
-                entity_id=r[14],
-                entity_name=r[15],
-            )
-            for r in rows
-        ]
-        return Paged(items=items, total=total, limit=page.limit, offset=page.offset)
 
     def events(self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> Paged[EventRow]:
         """Events, newest first; `filters.kind` the event type, `place` the event's place."""
-        where = self._article_where(filters.but(place=None))
-        if filters.place:
-            where.within("v.place_id", self._place_ids(filters.place))
-        if filters.kind:
-            where.add("v.type = ?", filters.kind)
-        base = f"FROM events v JOIN articles a ON a.id = v.article_id WHERE {where.sql()}"
-        total = int(self.db.scalar(f"SELECT count(*) {base}", where.params))
-        rows = self.db.all(
-            f"SELECT v.article_id, v.local_id, a.title, a.published, v.type, v.text, v.place_id, "
-            f"(SELECT p.name FROM places p WHERE p.id = v.place_id), v.date_value, v.participants "
-            f"{base} ORDER BY v.published DESC NULLS LAST, v.article_id, v.local_id LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
+        where = self._row_where(filters, place="v.place_id", kind="v.type")
+        return self._listing(
+            _rows(_event),
+            where,
+            page,
+            select="v.article_id, v.local_id, a.title, a.published, v.type, v.text, v.place_id, "
+            "(SELECT p.name FROM places p WHERE p.id = v.place_id), v.date_value, v.participants",
+            source="FROM events v JOIN articles a ON a.id = v.article_id",
+            order="v.published DESC NULLS LAST, v.article_id, v.local_id",
         )
-        items = [
-            EventRow(
-                article_id=r[0],
-                event_id=r[1],
-                title=r[2],
-                published=r[3],
-                type=r[4],
-                text=r[5],
-                place_id=r[6],
-                place_name=r[7],
-                date=r[8],
-                participants=[(p[0], str(p[1])) for p in json.loads(r[9])],
-            )
-            for r in rows
-        ]
-        return Paged(items=items, total=total, limit=page.limit, offset=page.offset)
 
     def predictions(self, filters: Filters = NO_FILTERS, page: Page = FIRST_PAGE) -> Paged[PredictionRow]:
         """Predictions, newest first; `filters.kind` the stance, `speaker` who made them."""
-        where = self._article_where(filters.but(speaker=None))
-        if filters.speaker:
-            where.within("p.entity_id", self._entity_ids(filters.speaker))
-        if filters.kind:
-            where.add("p.stance = ?", filters.kind)
-        base = f"FROM predictions p JOIN articles a ON a.id = p.article_id WHERE {where.sql()}"
-        total = int(self.db.scalar(f"SELECT count(*) {base}", where.params))
-        rows = self.db.all(
-            f"SELECT p.article_id, p.local_id, a.title, a.published, p.text, p.stance, p.about, p.entity_id, "
-            f"(SELECT e.name FROM entities e WHERE e.id = p.entity_id) "
-            f"{base} ORDER BY p.published DESC NULLS LAST, p.article_id, p.local_id LIMIT ? OFFSET ?",
-            [*where.params, page.limit, page.offset],
+        where = self._row_where(filters, speaker="p.entity_id", kind="p.stance")
+        return self._listing(
+            _rows(ledgers.prediction_row),
+            where,
+            page,
+            select=ledgers.PREDICTION_COLUMNS,
+            source=ledgers.PREDICTIONS_FROM,
+            order="p.published DESC NULLS LAST, p.article_id, p.local_id",
         )
-        items = [
-            PredictionRow(
-                article_id=r[0],
-                prediction_id=r[1],
-                title=r[2],
-                published=r[3],
-                text=r[4],
-                stance=r[5],
-                about=r[6],
-                entity_id=r[7],
-                entity_name=r[8],
-            )
-            for r in rows
-        ]
-        return Paged(items=items, total=total, limit=page.limit, offset=page.offset)
 
     # -- the ledgers (newsgraph.store.ledgers) ---------------------------------------------------
     def claims_ledger(
@@ -760,6 +690,30 @@ class Store:
         return (str(row[0]), Origin.from_json(row[1])) if row else None
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _listing(
+        self,
+        make: Callable[[Rows], list[T]],
+        where: Where,
+        page: Page,
+        *,
+        select: str,
+        source: str,
+        order: str,
+        group_by: str | None = None,
+    ) -> Paged[T]:
+        """One page of `SELECT select source WHERE where [GROUP BY group_by] ORDER BY order`, its rows
+        made into items by `make`, with the number of rows (or groups) on every page."""
+        base = f"{source} WHERE {where.sql()}" + (f" GROUP BY {group_by}" if group_by else "")
+        counted = (
+            f"SELECT count(*) FROM (SELECT {group_by} {base}) t" if group_by else f"SELECT count(*) {base}"
+        )
+        total = int(self.db.scalar(counted, where.params))
+        rows = self.db.all(
+            f"SELECT {select} {base} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*where.params, page.limit, page.offset],
+        )
+        return Paged(items=make(rows), total=total, limit=page.limit, offset=page.offset)
+
     def _entity_ids(self, id_or_name: int | str) -> list[int]:
         if isinstance(id_or_name, int):
             return [id_or_name]
@@ -788,27 +742,48 @@ class Store:
                 _text(f.source).lower().removeprefix("www."),
                 _like(_text(f.source)),
             )
-        if f.entity:
-            ids = self._entity_ids(f.entity)
-            where.within("a.id IN (SELECT article_id FROM mentions WHERE entity_id", ids)
-            if ids:
-                where.clauses[-1] += ")"
-        if f.speaker:
-            ids = self._entity_ids(f.speaker)
-            where.within("a.id IN (SELECT article_id FROM quotes WHERE entity_id", ids)
-            if ids:
-                where.clauses[-1] += ")"
-        if f.place:
-            ids = self._place_ids(f.place)
-            where.within("a.id IN (SELECT article_id FROM place_mentions WHERE place_id", ids)
-            if ids:
-                where.clauses[-1] += ")"
+        mentioned = (
+            (f.entity, "mentions", "entity_id", self._entity_ids),
+            (f.speaker, "quotes", "entity_id", self._entity_ids),
+            (f.place, "place_mentions", "place_id", self._place_ids),
+        )
+        for name, table, column, ids_of in mentioned:
+            if name:
+                ids = ids_of(name)
+                if ids:
+                    where.add(
+                        f"a.id IN (SELECT article_id FROM {table} WHERE {column} IN ({_marks(ids)}))", *ids
+                    )
+                else:
+                    where.add("1 = 0")
+        return where
+
+    def _row_where(
+        self, f: Filters, *, place: str | None = None, speaker: str | None = None, kind: str | None = None
+    ) -> Where:
+        """Conditions for a listing of rows (claims, events, ...) that answer some filters with their
+        own columns: `place` and `speaker` hold registry ids, `kind` equals `f.kind`. The other
+        filters restrict the rows' articles."""
+        where = self._article_where(
+            f.but(place=None if place else f.place, speaker=None if speaker else f.speaker)
+        )
+        if place and f.place:
+            where.within(place, self._place_ids(f.place))
+        if speaker and f.speaker:
+            where.within(speaker, self._entity_ids(f.speaker))
+        if kind and f.kind:
+            where.add(f"{kind} = ?", f.kind)
         return where
 
 
 def _stage_version(stage_id: str) -> tuple[str, int]:
     name, _, version = stage_id.rpartition(".v")
     return (name, int(version)) if name and version.isdigit() else (stage_id, 0)
+
+
+def _rows(make: Callable[[Sequence[Any]], T]) -> Callable[[Rows], list[T]]:
+    """A listing's rows made into items one by one."""
+    return lambda rows: [make(r) for r in rows]
 
 
 def _summary(r: Sequence[Any]) -> ArticleSummary:
@@ -854,4 +829,40 @@ def _place(r: Sequence[Any]) -> PlaceSummary:
         lon=r[5],
         geonames_id=r[6],
         articles=int(r[7]),
+    )
+
+
+def _claim(r: Sequence[Any]) -> ClaimRow:
+    return ClaimRow(
+        article_id=r[0],
+        claim_id=r[1],
+        title=r[2],
+        published=r[3],
+        source=r[4],
+        text=r[5],
+        value=float(r[6]) if r[6] is not None else None,
+        qualifier=r[7],
+        unit=r[8],
+        subject=r[9],
+        place_id=r[10],
+        place_name=r[11],
+        date=r[12],
+        quote_id=r[13],
+        entity_id=r[14],
+        entity_name=r[15],
+    )
+
+
+def _event(r: Sequence[Any]) -> EventRow:
+    return EventRow(
+        article_id=r[0],
+        event_id=r[1],
+        title=r[2],
+        published=r[3],
+        type=r[4],
+        text=r[5],
+        place_id=r[6],
+        place_name=r[7],
+        date=r[8],
+        participants=[(p[0], str(p[1])) for p in json.loads(r[9])],
     )

@@ -237,13 +237,9 @@ _CLAIM_ORDER = (
 
 
 def _claims_where(store: Store, filters: Filters, subject: str | None) -> Where:
-    where = store._article_where(filters.but(place=None, speaker=None, kind=None))
+    where = store._row_where(filters.but(place=None), speaker="c.entity_id", kind="c.unit")
     if filters.place:
         where.within("c.place_id", place_ids_rolled_up(store, filters.place))
-    if filters.speaker:
-        where.within("c.entity_id", store._entity_ids(filters.speaker))
-    if filters.kind:
-        where.add("c.unit = ?", filters.kind)
     if subject is not None:
         key, modifiers = subject_key(None, subject.replace("\x00", ""))
         if not key:
@@ -291,13 +287,20 @@ def claims_ledger(
     """Claims by subject, then place, then date, each with its source and interval; `disputed`
     marks those another source disagrees with (within `window` days, under the same filters)."""
     window = window_days(window)
-    where = _claims_where(store, filters, subject)
-    total = int(store.db.scalar(f"SELECT count(*) {_CLAIM_FROM} WHERE {where.sql()}", where.params))
-    raw = store.db.all(
-        f"SELECT {_CLAIM_COLUMNS} {_CLAIM_FROM} WHERE {where.sql()} ORDER BY {_CLAIM_ORDER} LIMIT ? OFFSET ?",
-        [*where.params, page.limit, page.offset],
+    return store._listing(
+        lambda raw: _mark_disputed(store, filters, subject, window, _ledger_rows(store, raw)),
+        _claims_where(store, filters, subject),
+        page,
+        select=_CLAIM_COLUMNS,
+        source=_CLAIM_FROM,
+        order=_CLAIM_ORDER,
     )
-    rows = _ledger_rows(store, raw)
+
+
+def _mark_disputed(
+    store: Store, filters: Filters, subject: str | None, window: int, rows: list[LedgerRow]
+) -> list[LedgerRow]:
+    """The rows with `disputed` set where another source's claim disagrees (under the same filters)."""
     valued = [r for r in rows if r.place_id is not None and r.value is not None]
     if valued:
         # The claims at those places under the same filters (the rows' partners may be on other
@@ -321,7 +324,7 @@ def claims_ledger(
         for d in find_disagreements(others, window):
             disputed |= {(d.first.article_id, d.first.claim_id), (d.second.article_id, d.second.claim_id)}
         rows = [replace(r, disputed=(r.article_id, r.claim_id) in disputed) for r in rows]
-    return Paged(items=rows, total=total, limit=page.limit, offset=page.offset)
+    return rows
 
 
 def disagreements(
@@ -509,58 +512,68 @@ def _countries(store: Store, codes: list[str]) -> dict[str, tuple[int, str]]:
 
 
 # -- the predictions ledger ------------------------------------------------------------------------
+PREDICTION_COLUMNS = (
+    "p.article_id, p.local_id, a.title, a.published, p.text, p.stance, p.about, p.entity_id, "
+    "(SELECT e.name FROM entities e WHERE e.id = p.entity_id)"
+)
+PREDICTIONS_FROM = "FROM predictions p JOIN articles a ON a.id = p.article_id"
+
+
+def prediction_row(r: Sequence[Any]) -> PredictionRow:
+    """A PredictionRow from a row of PREDICTION_COLUMNS."""
+    return PredictionRow(
+        article_id=r[0],
+        prediction_id=r[1],
+        title=r[2],
+        published=r[3],
+        text=r[4],
+        stance=r[5],
+        about=r[6],
+        entity_id=int(r[7]) if r[7] is not None else None,
+        entity_name=r[8],
+    )
+
+
 def predictions_ledger(store: Store, filters: Filters, page: Page) -> Paged[SpeakerPredictions]:
     """Speakers (registry entities; `filters.speaker` by any alias) with their predictions over
     time, most predictions first. Predictions with no speaker in the registry are left out."""
-    where = store._article_where(filters.but(speaker=None, kind=None))
-    if filters.speaker:
-        where.within("p.entity_id", store._entity_ids(filters.speaker))
-    if filters.kind:
-        where.add("p.stance = ?", filters.kind)
+    where = store._row_where(filters, speaker="p.entity_id", kind="p.stance")
     where.add("p.entity_id IS NOT NULL")
-    base = f"FROM predictions p JOIN articles a ON a.id = p.article_id WHERE {where.sql()}"
-    total = int(store.db.scalar(f"SELECT count(DISTINCT p.entity_id) {base}", where.params))
-    speakers = store.db.all(
-        f"SELECT p.entity_id, (SELECT e.name FROM entities e WHERE e.id = p.entity_id) AS name, "
-        f"count(*) AS n, min(a.published), max(a.published) {base} "
-        f"GROUP BY p.entity_id ORDER BY n DESC, name, p.entity_id LIMIT ? OFFSET ?",
-        [*where.params, page.limit, page.offset],
+    return store._listing(
+        lambda speakers: _speaker_predictions(store, filters, speakers),
+        where,
+        page,
+        select="p.entity_id, (SELECT e.name FROM entities e WHERE e.id = p.entity_id) AS name, "
+        "count(*) AS n, min(a.published), max(a.published)",
+        source=PREDICTIONS_FROM,
+        group_by="p.entity_id",
+        order="n DESC, name, p.entity_id",
     )
+
+
+def _speaker_predictions(
+    store: Store, filters: Filters, speakers: Sequence[tuple[Any, ...]]
+) -> list[SpeakerPredictions]:
+    """Each speaker row (entity id, name, count, first and last day) with its aliases and predictions."""
     ids = [int(r[0]) for r in speakers]
     if not ids:
-        return Paged(items=[], total=total, limit=page.limit, offset=page.offset)
+        return []
     marks = ",".join("?" * len(ids))
     aliases: dict[int, list[str]] = {}
     for entity_id, alias in store.db.all(
         f"SELECT entity_id, alias FROM aliases WHERE entity_id IN ({marks}) ORDER BY alias", ids
     ):
         aliases.setdefault(int(entity_id), []).append(str(alias))
-    inner = store._article_where(filters.but(speaker=None, kind=None))
-    if filters.kind:
-        inner.add("p.stance = ?", filters.kind)
+    inner = store._row_where(filters.but(speaker=None), kind="p.stance")
     inner.within("p.entity_id", ids)
     rows = store.db.all(
-        f"SELECT p.article_id, p.local_id, a.title, a.published, p.text, p.stance, p.about, p.entity_id, "
-        f"(SELECT e.name FROM entities e WHERE e.id = p.entity_id) "
-        f"FROM predictions p JOIN articles a ON a.id = p.article_id WHERE {inner.sql()} "
+        f"SELECT {PREDICTION_COLUMNS} {PREDICTIONS_FROM} WHERE {inner.sql()} "
         f"ORDER BY p.entity_id, a.published NULLS LAST, p.article_id, p.local_id",
         inner.params,
     )
     by_speaker: dict[int, list[PredictionRow]] = {}
     for r in rows:
-        by_speaker.setdefault(int(r[7]), []).append(
-            PredictionRow(
-                article_id=r[0],
-                prediction_id=r[1],
-                title=r[2],
-                published=r[3],
-                text=r[4],
-                stance=r[5],
-                about=r[6],
-                entity_id=int(r[7]),
-                entity_name=r[8],
-            )
-        )
+        by_speaker.setdefault(int(r[7]), []).append(prediction_row(r))
     items = []
     for entity_id, name, count, first, last in speakers:
         mine = by_speaker.get(int(entity_id), [])
@@ -579,4 +592,4 @@ def predictions_ledger(store: Store, filters: Filters, page: Page) -> Paged[Spea
                 predictions=mine[:MAX_PREDICTIONS_PER_SPEAKER],
             )
         )
-    return Paged(items=items, total=total, limit=page.limit, offset=page.offset)
+    return items

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
 from ..article import Article
-from ..store import Filters, IngestReport, Page, Paged, as_dict
+from ..store import IngestReport, Paged, Store, as_dict
 from ..store.ledgers import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 from .errors import WebError, WebErrors
-from .params import MAX_PARAM, MAX_QUERY, filters, page, page_links
+from .params import MAX_PARAM, MAX_QUERY, FiltersDep, ListQuery, PageDep, page_links
 from .security import token_matches
 from .stores import provider
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api", tags=["api"])
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -31,9 +33,6 @@ LEDGER_RULES = (
 )
 MAX_INGEST_BYTES = 20_000_000  # one POST /api/ingest body
 MAX_INGEST_ARTICLES = 1000  # records or texts in one POST
-
-FiltersDep = Annotated[Filters, Depends(filters)]
-PageDep = Annotated[Page, Depends(page)]
 
 
 def registry_ref(ref: str) -> int | str:
@@ -59,6 +58,13 @@ def not_found(kind: str, ref: object) -> WebError:
     return WebError(404, WebErrors.E401, kind=kind, id=str(ref))
 
 
+def found(kind: str, ref: object, value: T | None) -> T:
+    """What the store found for `ref`; a 404 naming the `kind` and `ref` when it found nothing."""
+    if value is None:
+        raise not_found(kind, ref)
+    return value
+
+
 def search_query(q: str) -> str:
     q = q.strip()
     if not q:
@@ -66,18 +72,45 @@ def search_query(q: str) -> str:
     return q
 
 
-@router.get("/articles", summary="Articles, newest first")
-def list_articles(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.articles(f, p))
+def list_endpoint(path: str, name: str, summary: str, rows: ListQuery) -> Callable[..., dict[str, Any]]:
+    """Add `GET /api{path}`, operation `name`: the store's `rows` under the request's filters, one
+    page at a time, with links to the next and previous pages."""
+
+    def endpoint(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
+        with provider(request).use() as store:
+            return paged_json(request, rows(store, f, p))
+
+    return _add_route(path, name, endpoint, summary=summary)
+
+
+def registry_endpoint(
+    path: str, name: str, summary: str, kind: str, find: Callable[[Store, int | str], Any]
+) -> Callable[..., dict[str, Any]]:
+    """Add `GET /api{path}`, operation `name`: one `kind` of the registry (`Store.entity`,
+    `Store.place`) by id or name, or a 404."""
+
+    def endpoint(request: Request, ref: str) -> dict[str, Any]:
+        with provider(request).use() as store:
+            detail = find(store, registry_ref(ref))
+        result: dict[str, Any] = as_dict(found(kind, ref, detail))
+        return result
+
+    return _add_route(path, name, endpoint, summary=summary)
+
+
+def _add_route(path: str, name: str, endpoint: Callable[..., T], **options: Any) -> Callable[..., T]:
+    # The name is the route's name and its OpenAPI operation id, as for a function defined by hand.
+    endpoint.__name__ = endpoint.__qualname__ = name
+    return router.get(path, **options)(endpoint)
+
+
+list_articles = list_endpoint("/articles", "list_articles", "Articles, newest first", Store.articles)
 
 
 def get_article_record(request: Request, article_id: str) -> dict[str, Any]:
     with provider(request).use() as store:
         article = store.article(article_id)
-    if article is None:
-        raise not_found("article", article_id)
-    return article.to_dict()
+    return found("article", article_id, article).to_dict()
 
 
 @router.get("/articles/{article_id}", summary="One article's full record (newsgraph.article/1)")
@@ -89,54 +122,29 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
 def get_article_links(request: Request, article_id: str) -> dict[str, Any]:
     with provider(request).use() as store:
         links = store.article_links(article_id)
-    if links is None:
-        raise not_found("article", article_id)
-    result: dict[str, Any] = as_dict(links)
+    result: dict[str, Any] = as_dict(found("article", article_id, links))
     return result
 
 
-@router.get("/entities", summary="People, organisations and other entities, most mentioned first")
-def list_entities(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.entities(f, p))
-
-
-@router.get("/entities/{ref:path}", summary="One entity by registry id or any alias")
-def get_entity(request: Request, ref: str) -> dict[str, Any]:
-    with provider(request).use() as store:
-        detail = store.entity(registry_ref(ref))
-    if detail is None:
-        raise not_found("entity", ref)
-    result: dict[str, Any] = as_dict(detail)
-    return result
-
-
-@router.get("/quotes", summary="Quotes, newest first; filter by speaker (any alias) or entity")
-def list_quotes(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.quotes(f, p))
-
-
-@router.get("/places", summary="Places, most mentioned first")
-def list_places(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.places(f, p))
-
-
-@router.get("/places/{ref:path}", summary="One place with what happened there")
-def get_place(request: Request, ref: str) -> dict[str, Any]:
-    with provider(request).use() as store:
-        detail = store.place(registry_ref(ref))
-    if detail is None:
-        raise not_found("place", ref)
-    result: dict[str, Any] = as_dict(detail)
-    return result
-
-
-@router.get("/claims", summary="The claims ledger: numbers and who claimed them")
-def list_claims(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.claims(f, p))
+list_entities = list_endpoint(
+    "/entities",
+    "list_entities",
+    "People, organisations and other entities, most mentioned first",
+    Store.entities,
+)
+get_entity = registry_endpoint(
+    "/entities/{ref:path}", "get_entity", "One entity by registry id or any alias", "entity", Store.entity
+)
+list_quotes = list_endpoint(
+    "/quotes", "list_quotes", "Quotes, newest first; filter by speaker (any alias) or entity", Store.quotes
+)
+list_places = list_endpoint("/places", "list_places", "Places, most mentioned first", Store.places)
+get_place = registry_endpoint(
+    "/places/{ref:path}", "get_place", "One place with what happened there", "place", Store.place
+)
+list_claims = list_endpoint(
+    "/claims", "list_claims", "The claims ledger: numbers and who claimed them", Store.claims
+)
 
 
 Subject = Annotated[
@@ -148,50 +156,55 @@ Window = Annotated[
 ]
 
 
-@router.get(
+def claims_ledger_endpoint(
+    path: str, name: str, summary: str, rows: Callable[..., Paged[Any]]
+) -> Callable[..., dict[str, Any]]:
+    """Add `GET /api{path}`, operation `name`: a claims ledger query (`Store.claims_ledger`,
+    `Store.disagreements`) under the request's filters, subject and window, one page at a time."""
+
+    def endpoint(
+        request: Request,
+        f: FiltersDep,
+        p: PageDep,
+        subject: Subject = None,
+        window: Window = DEFAULT_WINDOW_DAYS,
+    ) -> dict[str, Any]:
+        with provider(request).use() as store:
+            return paged_json(request, rows(store, f, p, subject=_blank(subject), window=window))
+
+    return _add_route(path, name, endpoint, summary=summary, description=LEDGER_RULES)
+
+
+ledger_claims = claims_ledger_endpoint(
     "/ledger/claims",
-    summary="The claims ledger: by subject, place and date, by source, with intervals",
-    description=LEDGER_RULES,
+    "ledger_claims",
+    "The claims ledger: by subject, place and date, by source, with intervals",
+    Store.claims_ledger,
 )
-def ledger_claims(
-    request: Request, f: FiltersDep, p: PageDep, subject: Subject = None, window: Window = DEFAULT_WINDOW_DAYS
-) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.claims_ledger(f, p, subject=_blank(subject), window=window))
-
-
-@router.get(
+ledger_disagreements = claims_ledger_endpoint(
     "/ledger/claims/disagreements",
-    summary="Pairs of claims by different sources whose figures are incompatible",
-    description=LEDGER_RULES,
+    "ledger_disagreements",
+    "Pairs of claims by different sources whose figures are incompatible",
+    Store.disagreements,
 )
-def ledger_disagreements(
-    request: Request, f: FiltersDep, p: PageDep, subject: Subject = None, window: Window = DEFAULT_WINDOW_DAYS
-) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.disagreements(f, p, subject=_blank(subject), window=window))
 
 
-@router.get("/ledger/predictions", summary="The predictions ledger: each speaker's predictions over time")
-def ledger_predictions(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.predictions_ledger(f, p))
+ledger_predictions = list_endpoint(
+    "/ledger/predictions",
+    "ledger_predictions",
+    "The predictions ledger: each speaker's predictions over time",
+    Store.predictions_ledger,
+)
 
 
 def _blank(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-@router.get("/events", summary="Events, newest first")
-def list_events(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.events(f, p))
-
-
-@router.get("/predictions", summary="The predictions ledger: who predicted what")
-def list_predictions(request: Request, f: FiltersDep, p: PageDep) -> dict[str, Any]:
-    with provider(request).use() as store:
-        return paged_json(request, store.predictions(f, p))
+list_events = list_endpoint("/events", "list_events", "Events, newest first", Store.events)
+list_predictions = list_endpoint(
+    "/predictions", "list_predictions", "The predictions ledger: who predicted what", Store.predictions
+)
 
 
 @router.get("/search", summary="Full-text search with facets (source, entity, place, year)")

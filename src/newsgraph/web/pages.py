@@ -6,26 +6,24 @@ import contextlib
 import datetime as dt
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import NewsgraphError
-from ..store import DayCount, Filters, Page, Paged, QuoteRow, SearchHit, as_dict
+from ..store import DayCount, Filters, Page, Paged, QuoteRow, SearchHit, Store, as_dict
 from ..store.ledgers import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, LedgerRow
-from .api import get_article_record, not_found, registry_ref
+from .api import found, get_article_record, not_found, registry_ref
 from .errors import CLIENT_STORE_ERRORS
 from .highlight import entity_href, highlight, place_href
 from .map import draw_map
-from .params import MAX_PARAM, MAX_QUERY, filters, link, page, page_links
+from .params import MAX_PARAM, MAX_QUERY, FiltersDep, ListQuery, PageDep, link, page_links
 from .stores import provider
 
 router = APIRouter(include_in_schema=False)
-
-FiltersDep = Annotated[Filters, Depends(filters)]
-PageDep = Annotated[Page, Depends(page)]
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -45,6 +43,26 @@ def active_filters(f: Filters) -> list[tuple[str, str]]:
     return [(k, v) for k, v in as_dict(f).items() if v]
 
 
+def list_page(
+    request: Request, template: str, title: str, result: Paged[Any], f: Filters, **context: Any
+) -> HTMLResponse:
+    """A page of a list: its rows, the pager, and the filters in force (unless `context` says others)."""
+    context.setdefault("filters", active_filters(f))
+    return render(request, template, title=title, result=result, pager=pager(request, result), **context)
+
+
+def list_route(path: str, name: str, template: str, title: str, rows: ListQuery) -> Callable[..., Response]:
+    """Add the page at `path`: the store's `rows` under the request's filters, one page at a time."""
+
+    def view(request: Request, f: FiltersDep, p: PageDep) -> Response:
+        with provider(request).use() as store:
+            result = rows(store, f, p)
+        return list_page(request, template, title, result, f)
+
+    view.__name__ = view.__qualname__ = name  # the route's name
+    return router.get(path, response_class=HTMLResponse)(view)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     with provider(request).use() as store:
@@ -57,18 +75,7 @@ def home(request: Request) -> Response:
     )
 
 
-@router.get("/articles", response_class=HTMLResponse)
-def articles_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.articles(f, p)
-    return render(
-        request,
-        "articles.html",
-        title="Articles",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+articles_page = list_route("/articles", "articles_page", "articles.html", "Articles", Store.articles)
 
 
 @router.get("/articles/{ref}")
@@ -120,18 +127,9 @@ def article_page(request: Request, ref: str) -> Response:
     )
 
 
-@router.get("/entities", response_class=HTMLResponse)
-def entities_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.entities(f, p)
-    return render(
-        request,
-        "entities.html",
-        title="People and organisations",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+entities_page = list_route(
+    "/entities", "entities_page", "entities.html", "People and organisations", Store.entities
+)
 
 
 @dataclass
@@ -152,9 +150,7 @@ def entity_page(request: Request, ref: str, p: PageDep) -> Response:
     as_json = ref.endswith(".json")
     key = registry_ref(ref.removesuffix(".json"))
     with provider(request).use() as store:
-        detail = store.entity(key)
-        if detail is None:
-            raise not_found("entity", ref.removesuffix(".json"))
+        detail = found("entity", ref.removesuffix(".json"), store.entity(key))
         quotes = store.quotes(Filters(speaker=f"#{detail.entity.id}"), p)
     if as_json:
         body = as_dict(detail)
@@ -171,18 +167,7 @@ def entity_page(request: Request, ref: str, p: PageDep) -> Response:
     )
 
 
-@router.get("/quotes", response_class=HTMLResponse)
-def quotes_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.quotes(f, p)
-    return render(
-        request,
-        "quotes.html",
-        title="Quotes",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+quotes_page = list_route("/quotes", "quotes_page", "quotes.html", "Quotes", Store.quotes)
 
 
 @router.get("/places", response_class=HTMLResponse)
@@ -195,15 +180,7 @@ def places_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
         if pl.lat is not None and pl.lon is not None
     ]
     figure = draw_map(points) if points else None
-    return render(
-        request,
-        "places.html",
-        title="Places",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-        figure=figure,
-    )
+    return list_page(request, "places.html", "Places", result, f, figure=figure)
 
 
 @router.get("/places/{ref:path}")
@@ -211,9 +188,8 @@ def place_page(request: Request, ref: str) -> Response:
     as_json = ref.endswith(".json")
     key = registry_ref(ref.removesuffix(".json"))
     with provider(request).use() as store:
-        detail = store.place(key)
-    if detail is None:
-        raise not_found("place", ref.removesuffix(".json"))
+        place = store.place(key)
+    detail = found("place", ref.removesuffix(".json"), place)
     if as_json:
         return JSONResponse(as_dict(detail))
     pl = detail.place
@@ -226,32 +202,12 @@ def place_page(request: Request, ref: str) -> Response:
     return render(request, "place.html", title=pl.name, detail=detail, figure=draw_map(points, mark=mark))
 
 
-@router.get("/claims", response_class=HTMLResponse)
-def claims_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.claims(f, p)
-    return render(
-        request,
-        "claims.html",
-        title="Claims ledger",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+claims_page = list_route("/claims", "claims_page", "claims.html", "Claims ledger", Store.claims)
 
 
-@router.get("/predictions", response_class=HTMLResponse)
-def predictions_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.predictions(f, p)
-    return render(
-        request,
-        "predictions.html",
-        title="Predictions ledger",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+predictions_page = list_route(
+    "/predictions", "predictions_page", "predictions.html", "Predictions ledger", Store.predictions
+)
 
 
 @dataclass
@@ -297,45 +253,29 @@ def claims_ledger_page(
         result = store.claims_ledger(f, p, subject=subject, window=window)
         conflicts = store.disagreements(f, Page(limit=LEDGER_DISAGREEMENTS), subject=subject, window=window)
     shown = active_filters(f) + ([("subject", subject)] if subject else [])
-    return render(
+    return list_page(
         request,
         "ledger_claims.html",
-        title="Claims ledger by subject and place",
-        result=result,
+        "Claims ledger by subject and place",
+        result,
+        f,
         groups=group_ledger(result.items),
         conflicts=conflicts,
         window=window,
-        pager=pager(request, result),
         filters=shown,
     )
 
 
-@router.get("/ledger/predictions", response_class=HTMLResponse)
-def predictions_ledger_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.predictions_ledger(f, p)
-    return render(
-        request,
-        "ledger_predictions.html",
-        title="Predictions ledger by speaker",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+predictions_ledger_page = list_route(
+    "/ledger/predictions",
+    "predictions_ledger_page",
+    "ledger_predictions.html",
+    "Predictions ledger by speaker",
+    Store.predictions_ledger,
+)
 
 
-@router.get("/events", response_class=HTMLResponse)
-def events_page(request: Request, f: FiltersDep, p: PageDep) -> Response:
-    with provider(request).use() as store:
-        result = store.events(f, p)
-    return render(
-        request,
-        "events.html",
-        title="Events",
-        result=result,
-        pager=pager(request, result),
-        filters=active_filters(f),
-    )
+events_page = list_route("/events", "events_page", "events.html", "Events", Store.events)
 
 
 @dataclass

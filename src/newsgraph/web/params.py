@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
-from ..store import Filters, Page
+from ..store import Filters, Page, Paged, Store
 from .errors import WebError, WebErrors
 
 MAX_PAGE = 200  # rows per page over the web, whatever the client asks
@@ -73,6 +74,12 @@ def page(
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
+
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+PageDep = Annotated[Page, Depends(page)]
+# A store's list query under filters and a page: `Store.quotes`, `Store.events`, ...
+ListQuery = Callable[[Store, Filters, Page], Paged[Any]]
 
 
 def link(request: Request, **changes: Any) -> str:
