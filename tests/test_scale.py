@@ -381,3 +381,24 @@ def test_workers_look_into_a_sqlite_store_only_on_its_host(tmp_path: Path) -> No
     assert here is not None and not work.is_stored(here, "never stored")
     assert work._stored_inputs(f"elsewhere.invalid:{db}") is None
     assert work._stored_inputs(f"{socket.gethostname()}:{tmp_path / 'absent.db'}") is None
+
+
+def test_the_ingest_command_runs_on_a_cluster_and_refuses_bad_options(
+    tmp_path: Path, corpus: Corpus, scheduler: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from newsgraph.cli import main
+
+    db = str(tmp_path / "cli.db")
+    out = io.StringIO()
+    argv = ["ingest", *corpus.paths[:2], "--db", db, "--scheduler", scheduler, "--partition-mb", "0.001"]
+    assert main(argv, out) == 0
+    assert out.getvalue().startswith("done: ") and "0 failed" in out.getvalue()
+    with open_store(db) as store:
+        assert store.stats().articles > 0
+    capsys.readouterr()  # the progress lines of that run
+    for bad in (["--workers", "0"], ["--partition-mb", "0"]):
+        assert main(["ingest", corpus.paths[0], "--db", db, *bad], io.StringIO()) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("newsgraph: E202"), err

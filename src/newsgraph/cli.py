@@ -221,6 +221,25 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
     )
     _option(ingest, "--max-bytes")
     _fetch_options(ingest)
+    ingest.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="analyse on a local Dask cluster of N processes (needs the scale extra)",
+    )
+    ingest.add_argument(
+        "--scheduler", metavar="ADDR", help="analyse on a running Dask cluster, e.g. tcp://HOST:8786"
+    )
+    ingest.add_argument(
+        "--parquet", metavar="DIR", help="on the cluster: one Parquet file per partition here, not the store"
+    )
+    ingest.add_argument(
+        "--partition-mb",
+        type=float,
+        default=8.0,
+        metavar="MB",
+        help="on the cluster: input per partition (8)",
+    )
     ingest.set_defaults(handler=ingest_cli)
 
     reprocess = add_command(
@@ -559,6 +578,12 @@ def ingest_cli(args: argparse.Namespace, out: TextIO) -> int:
         raise NewsgraphError(
             Errors.E202, option="--commit-every", value=args.commit_every, reason="must be >= 1"
         )
+    if not args.partition_mb > 0:
+        raise NewsgraphError(
+            Errors.E202, option="--partition-mb", value=args.partition_mb, reason="must be > 0"
+        )
+    if args.workers is not None or args.scheduler or args.parquet:
+        return _ingest_on_cluster(args, settings, out)
     shown = 0
 
     def progress(report: IngestReport) -> None:
@@ -572,6 +597,29 @@ def ingest_cli(args: argparse.Namespace, out: TextIO) -> int:
     progress(report)
     out.write(f"{report.summary()} ({store.location})\n")
     return EXIT_FAILED_INPUT if report.failed else EXIT_OK
+
+
+def _ingest_on_cluster(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """`ingest --workers/--scheduler/--parquet`: the same analysis on Dask (newsgraph.scale)."""
+    # The cluster's own chatter is not the user's business (failures come in the summary); dask
+    # reads this before it configures its loggers, in this process and in the workers it starts.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    from .scale import ingest_parallel
+
+    summary = ingest_parallel(
+        args.paths,
+        settings,
+        db=None if args.parquet else args.db,
+        parquet=args.parquet,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        target_bytes=max(1, int(args.partition_mb * 2**20)),
+        commit_every=max(args.commit_every, 50),
+    )
+    for failure in summary.failed:
+        print(f"newsgraph: {failure.reason}", file=sys.stderr)
+    out.write(summary.text() + "\n")
+    return EXIT_FAILED_INPUT if summary.failed else EXIT_OK
 
 
 def reprocess_cli(args: argparse.Namespace, out: TextIO) -> int:

@@ -70,11 +70,15 @@ def iter_articles(
         if path == "-":
             yield read_stream(sys.stdin.buffer, "-", settings)
         elif os.path.isdir(path):
-            files = list(_walk(Path(path)))
-            if not files:
+            found = list(_walk(Path(path)))
+            if not found:
                 yield text.failure(Errors.E011, input=path)
-            for file in files:
-                yield from read_path(file, settings, json_fields=json_fields, fetcher=fetcher)
+            for file in found:
+                if isinstance(file, OSError):  # a folder inside that cannot be listed: say so, go on
+                    where = str(file.filename or path)
+                    yield text.failure(Errors.E001, input=where, reason=text.one_line(file.strerror or file))
+                else:
+                    yield from read_path(file, settings, json_fields=json_fields, fetcher=fetcher)
         elif is_url(path):
             yield from read_url(path, settings, fetcher=fetcher)
         else:
@@ -98,7 +102,7 @@ def read_url(url: str, settings: Settings, *, fetcher: Fetcher | None = None) ->
         else:
             yield read_page(response, source=url, settings=settings)
     except InputError as exc:
-        yield Article.failed(url, str(exc))
+        yield text.failed(url, exc)
 
 
 def kind_of(path: Path) -> str:
@@ -143,7 +147,7 @@ def read_path(
             else:
                 yield text.read_text(data, source=source, settings=settings)
     except InputError as exc:
-        yield Article.failed(source, str(exc))
+        yield text.failed(source, exc)
     except OSError as exc:
         yield text.failure(Errors.E001, input=source, reason=text.one_line(exc.strerror or exc))
 
@@ -160,15 +164,20 @@ def read_stream(stream: BinaryIO, source: str, settings: Settings) -> Article:
             return html.read_html(data, source=source, settings=settings)
         return text.read_text(data, source=source, settings=settings)
     except InputError as exc:
-        return Article.failed(source, str(exc))
+        return text.failed(source, exc)
     except OSError as exc:
         return text.failure(Errors.E001, input=source, reason=text.one_line(exc.strerror or exc))
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Every non-hidden file under `root`, depth first, names in sorted order."""
-    for folder, dirs, files in os.walk(root):
+def _walk(root: Path) -> Iterator[Path | OSError]:
+    """Every non-hidden file under `root`, depth first, names in sorted order; the error of each
+    folder that cannot be listed, in its place (os.walk would skip it without a word)."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        yield from errors
+        errors.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(folder) / name
+    yield from errors

@@ -38,7 +38,7 @@ from ..settings import Settings
 from .fetch import Fetcher, read_page, url_scheme
 from .html import read_html
 from .jsonl import iso_date
-from .text import one_line
+from .text import failed, one_line
 
 MIN_CONTENT_WORDS = 80  # a description this long is the article itself, not a teaser of it
 
@@ -162,7 +162,7 @@ def iter_feed(
         try:
             yield _read_item(item, where, settings, fetcher)
         except InputError as exc:
-            yield Article.failed(where, str(exc))
+            yield failed(where, exc)
 
 
 def _full_text(item: Item) -> Text | None:
@@ -308,7 +308,7 @@ def _absolute(link: str | None, base: str | None) -> str | None:
         return None
     link = link.strip()
     if url_scheme(link) is None and base:
-        return urljoin(base, link)
+        return _join(base, link) or link  # left relative, the fetch refuses it with a clear line
     return link
 
 
@@ -316,7 +316,15 @@ def _base(node: etree._Element, base: str | None) -> str | None:
     declared = str(node.get(_XML_BASE) or "").strip()
     if not declared:
         return base
-    return urljoin(base, declared) if base else declared
+    return (_join(base, declared) or base) if base else declared
+
+
+def _join(base: str, link: str) -> str | None:
+    """`link` resolved against `base`, or None when either is no URL a parser reads ("http://[::1")."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
 
 
 def _language(node: etree._Element | None) -> str | None:

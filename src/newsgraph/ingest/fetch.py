@@ -56,6 +56,7 @@ _ROBOTS_MAX_BYTES = 512_000  # RFC 9309: parse at least the first 500 KiB
 _CHUNK = 65_536
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_RATE_LINE = re.compile(r"^\s*(?:crawl-delay|request-rate)\s*:", re.IGNORECASE)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
@@ -191,7 +192,14 @@ class Fetcher:
                 raise InputError(
                     Errors.E013, input=label, reason=f"{current} redirects (HTTP {answer.status}) to nowhere"
                 )
-            following = urlunsplit(urlsplit(urljoin(current, location))._replace(fragment=""))
+            try:
+                following = urlunsplit(urlsplit(urljoin(current, location))._replace(fragment=""))
+            except ValueError as exc:  # a Location no URL parser reads ("http://[::1")
+                raise InputError(
+                    Errors.E013,
+                    input=label,
+                    reason=f"{current} redirects (HTTP {answer.status}) to a malformed URL ({one_line(exc)})",
+                ) from exc
             if following in visited:
                 chain = " → ".join([*visited[visited.index(following) :], following])
                 raise InputError(Errors.E016, input=label, reason=f"a redirect loop: {chain}")
@@ -231,8 +239,7 @@ class Fetcher:
                 False,
                 f"robots.txt answered HTTP {answer.status} (RFC 9309: then nothing may be fetched)",
             )
-        parser = RobotFileParser(robots_url)
-        parser.parse(answer.body.decode("utf-8", "replace").splitlines())
+        parser = _parse_robots(robots_url, answer.body.decode("utf-8", "replace").splitlines())
         delay = parser.crawl_delay(ROBOTS_AGENT)
         if delay is not None:
             self._delays[target.host] = min(float(delay), MAX_CRAWL_DELAY)
@@ -368,6 +375,19 @@ class _Connection(http.client.HTTPConnection):
         raise error
 
 
+def _parse_robots(url: str, lines: list[str]) -> RobotFileParser:
+    """robots.txt parsed by the standard library, which raises ValueError on a Crawl-delay or
+    Request-rate of digits int() does not read ("Crawl-delay: ²"): those lines are then dropped,
+    the rules kept."""
+    parser = RobotFileParser(url)
+    try:
+        parser.parse(lines)
+    except ValueError:
+        parser = RobotFileParser(url)
+        parser.parse([line for line in lines if not _RATE_LINE.match(line)])
+    return parser
+
+
 def _read_body(
     response: http.client.HTTPResponse,
     target: _Target,
@@ -407,8 +427,8 @@ def _target(url: str, label: str) -> _Target:
         raise InputError(Errors.E012, input=label, reason=f"{what}; newsgraph fetches only http and https")
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise InputError(Errors.E012, input=label, reason="the URL contains spaces or control characters")
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)  # ValueError for a broken IPv6 literal ("http://[::1")
         port = parts.port
         host = (parts.hostname or "").encode("idna").decode("ascii")
     except (ValueError, UnicodeError) as exc:

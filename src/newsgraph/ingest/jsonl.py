@@ -20,10 +20,12 @@ from ..article import Article
 from ..errors import Errors, InputError
 from ..settings import Settings
 from .html import read_html
-from .text import decode, failure, one_line
+from .text import decode, failed, failure, one_line
 
 _CHUNK = 1 << 20
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+# JSON's \ud800 escapes can spell half a character, which no UTF-8 output can hold.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,11 +50,13 @@ def iter_jsonl(
     limit = settings.max_bytes
     with path.open("rb") as stream:
         number = 0
+        found = False
         # readline with a limit: a line longer than max_bytes is never held in memory whole.
         while line := stream.readline(limit + 1):
             number += 1
             if not line.strip():
                 continue
+            found = True
             where = f"{source}:{number}"
             if len(line.rstrip(b"\r\n")) > limit:
                 if not line.endswith(b"\n"):
@@ -66,6 +70,8 @@ def iter_jsonl(
                 yield failure(Errors.E006, input=where, reason=f"invalid UTF-8 at byte {exc.start}")
                 continue
             yield _from_line(text, where, settings, fields)
+        if not found:
+            yield failure(Errors.E002, input=source)
 
 
 def iter_json(
@@ -73,15 +79,19 @@ def iter_json(
 ) -> Iterator[Article]:
     """The Articles of a .json file: an object, an array of objects, or JSON Lines under a .json name."""
     text = decode(data, source)
+    if not text.strip():
+        raise InputError(Errors.E002, input=source)
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise InputError(Errors.E006, input=source, reason=one_line(exc)) from exc
+        value = _loads(text, source)
+    except InputError as exc:
+        if not isinstance(exc.__cause__, json.JSONDecodeError) or exc.__cause__.msg != "Extra data":
+            raise
         # Several values one after another: JSON Lines saved as .json.
         yield from _from_lines(text.split("\n"), source, settings, fields)
         return
     if isinstance(value, list):
+        if not value:
+            raise InputError(Errors.E007, input=source, reason="the JSON array is empty")
         for number, item in enumerate(value, 1):
             yield _from_value(item, f"{source}:{number}", settings, fields)
     else:
@@ -98,7 +108,7 @@ def iso_date(value: object) -> str | None:
             return dt.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
         # The RSS and e-mail style: "Tue, 21 Jun 2022 10:00:00 +0300".
         return email.utils.parsedate_to_datetime(value).date().isoformat()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year of twenty digits
         return None
 
 
@@ -112,17 +122,29 @@ def _from_lines(
 
 def _from_line(line: str, where: str, settings: Settings, fields: JsonFields) -> Article:
     try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return failure(Errors.E006, input=where, reason=one_line(exc))
+        value = _loads(line, where)
+    except InputError as exc:
+        return failed(where, exc)
     return _from_value(value, where, settings, fields)
+
+
+def _loads(text: str, where: str) -> Any:
+    """The value of a JSON document; InputError (E006) for bad JSON, too deep or too long a number."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(Errors.E006, input=where, reason=one_line(exc)) from exc
+    except RecursionError as exc:
+        raise InputError(Errors.E006, input=where, reason="arrays or objects nested too deeply") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts (4300)
+        raise InputError(Errors.E006, input=where, reason=one_line(exc)) from exc
 
 
 def _from_value(value: Any, where: str, settings: Settings, fields: JsonFields) -> Article:
     try:
         return _article(value, where, settings, fields)
     except InputError as exc:
-        return Article.failed(where, str(exc))
+        return failed(where, exc)
 
 
 def _article(value: Any, where: str, settings: Settings, fields: JsonFields) -> Article:
@@ -149,8 +171,10 @@ def _article(value: Any, where: str, settings: Settings, fields: JsonFields) -> 
 
 def _optional_str(value: dict[str, Any], key: str, where: str) -> str | None:
     item = value.get(key)
-    if item is None or isinstance(item, str):
-        return item
+    if item is None:
+        return None
+    if isinstance(item, str):
+        return _SURROGATE.sub("\ufffd", item)
     raise InputError(Errors.E006, input=where, reason=f"field {key!r} is a JSON {_kind(item)}, not a string")
 
 

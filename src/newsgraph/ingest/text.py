@@ -40,9 +40,16 @@ _NOT_C0_DF = bytes(b for b in range(256) if not 0xC0 <= b <= 0xDF)
 _NOT_E0_FF = bytes(b for b in range(256) if b < 0xE0)
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
 
+# Codecs a page may name that are not what its bytes are in: no browser decodes with them.
+_NOT_DECLARABLE = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "undefined"}
+)
+
 # Control characters that never occur in text (tab, newlines and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _BINARY = "binary data: too many control characters"
+# What str.splitlines breaks lines at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def one_line(reason: object, limit: int = 200) -> str:
@@ -53,15 +60,31 @@ def one_line(reason: object, limit: int = 200) -> str:
 
 def failure(template: Errors, *, input: str, **fields: object) -> Article:
     """The failed Article of input `input`, its error the catalogue's one-line message."""
-    return Article.failed(input, template.format(input=input, **fields))
+    return failed(input, template.format(input=input, **fields))
+
+
+def failed(source: str, error: object) -> Article:
+    """The failed Article of `source`, its error (an InputError or a message) kept on one line."""
+    return Article.failed(source, on_one_line(str(error)))
+
+
+def on_one_line(message: str) -> str:
+    """`message` with each line break written as its escape (`\\n`): a file name or URL given with a
+    newline in it must not split the one line a failure is reported on."""
+    return _LINE_BREAK.sub(lambda match: repr(match[0])[1:-1], message)
 
 
 def read_limited(path: Path, source: str, max_bytes: int) -> bytes:
-    """The bytes of `path`, refused when larger than `max_bytes` (checked before reading)."""
+    """The bytes of `path`, refused when larger than `max_bytes` (checked before reading, and while
+    reading: a file that grows, or one that claims no size as /proc files do, is cut off too)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(Errors.E008, input=source, size=size, limit=max_bytes)
-    return path.read_bytes()
+    with path.open("rb") as stream:
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(Errors.E008, input=source, size=f"more than {max_bytes}", limit=max_bytes)
+    return data
 
 
 def decode(data: bytes, source: str, declared: str | None = None, *, exact: bool = False) -> str:
@@ -118,7 +141,7 @@ def decode(data: bytes, source: str, declared: str | None = None, *, exact: bool
             continue
         try:
             text = data.decode(candidate)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # UnicodeError: the "undefined" codec refuses everything
             continue
         if _readable(text) and _plausible(text):
             return text
@@ -150,8 +173,13 @@ def _known(encoding: str | None) -> str | None:
     if not encoding:
         return None
     try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name a server sent
+        return None
+    name = info.name
+    # A page may declare any codec Python knows: base64, zlib and rot13 are no text encodings
+    # (decoding with them raises LookupError), and the escape codecs turn any bytes into text.
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_DECLARABLE:
         return None
     # Pages that declare latin-1 or ascii are cp1252 in practice (the WHATWG rule).
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name

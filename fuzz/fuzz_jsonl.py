@@ -1,0 +1,15 @@
+"""atheris harness for the JSON readers (JSON Lines streamed line by line, and .json files)."""
+
+from __future__ import annotations
+
+import atheris
+
+with atheris.instrument_imports(include=["newsgraph"]):
+    import newsgraph.ingest  # noqa: F401
+
+from harness import file_harness, main
+
+test_one_input = file_harness(("input.jsonl", "input.json"))
+
+if __name__ == "__main__":
+    main(test_one_input)

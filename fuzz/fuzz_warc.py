@@ -1,0 +1,15 @@
+"""atheris harness for the WARC reader (plain and gzipped records, resync after a broken one)."""
+
+from __future__ import annotations
+
+import atheris
+
+with atheris.instrument_imports(include=["newsgraph"]):
+    import newsgraph.ingest  # noqa: F401
+
+from harness import file_harness, main
+
+test_one_input = file_harness(("input.warc", "input.warc.gz"))
+
+if __name__ == "__main__":
+    main(test_one_input)
