@@ -133,6 +133,19 @@ def test_html_byline_becomes_the_author_and_a_page_without_one_has_none(tmp_path
     assert read(signed)[0].url is None  # a file has no address; fetched pages and WARC records do
 
 
+def test_html_with_a_malformed_meta_date_gets_no_date_and_no_guess(tmp_path: Path) -> None:
+    # htmldate's extensive search used to hand this to dateparser: 10 s, then a wrong 2023-01-01.
+    page = tmp_path / "page.html"
+    page.write_text(
+        PAGE.replace(
+            "<head>", '<head><meta property="article:published_time" content="2023-0+4-12T08:00:00">', 1
+        ).replace("2023-04-12", "no date here"),
+        encoding="utf-8",
+    )
+    (article,) = read(page)
+    assert article.error is None and article.published is None
+
+
 def test_html_declaring_a_legacy_charset_is_decoded_by_it(tmp_path: Path) -> None:
     page = PAGE.replace('charset="utf-8"', 'charset="windows-1251"').replace("Ostap Melnyk", "Остап Мельник")
     path = tmp_path / "page.htm"
@@ -253,6 +266,7 @@ def test_warc_response_records_become_articles(tmp_path: Path, name: str) -> Non
     articles = read(path)
     assert [a.source for a in articles] == [f"http://news.test/{i}" for i in range(3)]
     assert [a.title for a in articles] == [f"Floods reach Lviv {i}" for i in range(3)]
+    assert [a.url for a in articles] == [f"http://news.test/{i}" for i in range(3)]
     assert all(a.error is None and a.published == "2023-04-12" for a in articles)
 
 

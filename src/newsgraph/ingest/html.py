@@ -65,6 +65,12 @@ def decode_html(data: bytes, source: str, charset: str | None = None, *, exact: 
     return decode(data, source, declared=charset, exact=exact)
 
 
+# htmldate without its extensive search: the page's metadata and markup give the date, or there is
+# none. The extensive search falls back to dateparser on a malformed date ("2023-0+4-12"), which
+# costs 10 s on first use in a process and then guesses wrong (found by fuzzing).
+_DATE_PARAMS = trafilatura.settings.set_date_params(extensive=False)
+
+
 def extract(markup: str, source: str, url: str | None = None) -> Page:
     """The main text and metadata of a page; InputError when there is no page or no text in it."""
     tree = trafilatura.load_html(markup)
@@ -79,7 +85,12 @@ def extract(markup: str, source: str, url: str | None = None) -> Page:
         # off it prunes every comment-like container first, the posts of a thread it does not
         # recognise included (CleanEval dev; the cost on trafilatura's set: one page's house rules).
         doc = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=True, include_comments=True, include_tables=True
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=True,
+            include_tables=True,
+            date_extraction_params=_DATE_PARAMS,
         )
     except Exception as exc:  # trafilatura is third-party code: one bad page must not stop a batch
         raise InputError(Errors.E010, input=source, reason=one_line(f"{type(exc).__name__}: {exc}")) from exc

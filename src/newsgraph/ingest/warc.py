@@ -156,7 +156,8 @@ def _article(record: Any, where: str, settings: Settings) -> Article | None:
     if len(data) > settings.max_bytes:
         size = record.rec_headers.get_header("Content-Length") or f"more than {settings.max_bytes}"
         raise InputError(Errors.E008, input=where, size=size, limit=settings.max_bytes)
-    return read_html(data, source=where, settings=settings, url=where, charset=charset)
+    url = where if "://" in where else None  # `PATH@OFFSET` names a record without an address
+    return read_html(data, source=where, settings=settings, url=url, charset=charset)
 
 
 def _where(record: Any, source: str, start: int) -> str:
