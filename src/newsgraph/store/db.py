@@ -7,10 +7,11 @@ else differs between the two outside the migrations and full-text search.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +22,7 @@ Params = Sequence[Any]
 Row = tuple[Any, ...]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while loading in bulk (its default is 2 MiB)
 BUSY_TIMEOUT_MS = 60_000  # a writer waits this long for another writer before giving up
 
 
@@ -72,6 +74,18 @@ class Database:
     def transaction(self) -> Iterator[None]:
         raise NotImplementedError
         yield
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Settings for loading many articles at once: a commit waits for no disk flush and
+        (SQLite) a large page cache. A killed process still loses nothing committed and never
+        leaves half a transaction; only a power cut or an OS crash may lose the last commits."""
+        yield
+
+    def lock(self, keys: Iterable[str]) -> None:
+        """Hold locks on `keys` until the current transaction ends, so that two writers about to
+        create the same thing (a registry entity) take turns: the second one then sees the first
+        one's row. SQLite needs none: a write transaction already excludes every other writer."""
 
     def close(self) -> None:
         raise NotImplementedError
@@ -130,11 +144,17 @@ class SqliteDatabase(Database):
             raise StoreError(Errors.E301, db=path, reason=f"the folder {parent} is not writable")
 
     def execute(self, sql: str, params: Params = ()) -> Any:
-        return self.conn.execute(sql, tuple(params))
+        try:
+            return self.conn.execute(sql, tuple(params))
+        except OverflowError as exc:  # an offset of 10**30: one clear line, not a traceback
+            raise _too_large(params) from exc
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         if rows:
-            self.conn.executemany(sql, [tuple(r) for r in rows])
+            try:
+                self.conn.executemany(sql, [tuple(r) for r in rows])
+            except OverflowError as exc:
+                raise _too_large([v for r in rows for v in r]) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -146,6 +166,18 @@ class SqliteDatabase(Database):
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def close(self) -> None:
         self.conn.close()
@@ -166,22 +198,58 @@ class PostgresDatabase(Database):
         except psycopg.Error as exc:
             raise StoreError(Errors.E301, db=self.location, reason=_one_line(exc)) from exc
         self._depth = 0
+        self._bulk = False
+        # Advisory locks are the database's, not the schema's: two stores in two schemas of one
+        # database take their locks in two spaces, so that neither waits for the other.
+        schema = self.conn.execute("SELECT current_schema()").fetchone()
+        self._space = lock_number(f"schema:{schema[0] if schema else ''}")
 
     def execute(self, sql: str, params: Params = ()) -> Any:
-        return self.conn.execute(sql.replace("?", "%s"), tuple(params) or None)
+        return self.conn.execute(sql.replace("?", "%s"), _no_nul(params) or None)
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         if rows:
             with self.conn.cursor() as cur:
-                cur.executemany(sql.replace("?", "%s"), [tuple(r) for r in rows])
+                cur.executemany(sql.replace("?", "%s"), [_no_nul(r) for r in rows])
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
             yield
 
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        self.conn.execute("SET synchronous_commit = off")
+        self._bulk = True
+        try:
+            yield
+        finally:
+            self._bulk = False
+            self.conn.execute("RESET synchronous_commit")
+
+    def lock(self, keys: Iterable[str]) -> None:
+        # Every writer holds the registry lock: shared, plus one lock per key, taken in one order
+        # (sorted) so that two writers never wait for each other in a circle. A bulk load, whose
+        # transactions would need thousands of key locks (more than the server's lock table
+        # holds), takes the registry lock alone, exclusively, once per transaction.
+        if self._bulk:
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (self._space,))
+            return
+        self.conn.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", (self._space,))
+        for number in sorted({lock_number(k) for k in keys}):
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (self._space, number))
+
     def close(self) -> None:
         self.conn.close()
+
+
+def lock_number(key: str) -> int:
+    """A text key as the signed 32-bit number of an advisory lock, never 0 (the registry lock);
+    two keys on one number only take turns more often."""
+    number = int.from_bytes(
+        hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big", signed=True
+    )
+    return number or 1
 
 
 def connect(location: str, *, create: bool = True, readonly: bool = False) -> Database:
@@ -200,6 +268,17 @@ def database_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     return tuple(errors)
+
+
+def _no_nul(params: Params) -> tuple[Any, ...]:
+    """Parameters fit for PostgreSQL, whose text cannot hold NUL: each NUL becomes U+FFFD (a
+    lookup of an id with a NUL then finds nothing instead of failing)."""
+    return tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) and "\x00" in v else v for v in params)
+
+
+def _too_large(params: Params) -> StoreError:
+    big = next((v for v in params if isinstance(v, int) and not -(2**63) <= v < 2**63), None)
+    return StoreError(Errors.E311, option="a number", value=big, reason="larger than a 64-bit integer")
 
 
 def _one_line(exc: BaseException) -> str:

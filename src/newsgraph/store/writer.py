@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from . import registry
 from .db import Database
 
 Verdict = Literal["new", "exact", "near"]
+FTS_INSERT = "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)"
 
 # LSH bands for the dedup threshold, as datasketch chooses them (b bands of r rows).
 _LSH = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
@@ -97,11 +99,14 @@ def bands(signature: np.ndarray[Any, Any]) -> list[str]:
 
 
 def find_story(db: Database, signature: np.ndarray[Any, Any], keys: list[str]) -> tuple[str, float] | None:
-    """The story of the most similar stored article above the threshold, and the similarity."""
+    """The story of the most similar stored article above the threshold, and the similarity.
+
+    Of equally similar articles the earliest stored wins, on either database (without an order,
+    PostgreSQL and SQLite would list them differently and put one article in different stories)."""
     marks = ",".join("?" * len(keys))
     rows = db.all(
         f"SELECT a.story, a.signature FROM articles a WHERE a.id IN "
-        f"(SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}))",
+        f"(SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks})) ORDER BY a.n",
         keys,
     )
     best: tuple[str, float] | None = None
@@ -116,9 +121,17 @@ def find_story(db: Database, signature: np.ndarray[Any, Any], keys: list[str]) -
 
 
 def store_article(
-    db: Database, article: Article, origin: Origin, *, copy_source: str | None = None
+    db: Database,
+    article: Article,
+    origin: Origin,
+    *,
+    copy_source: str | None = None,
+    fts_rows: list[tuple[int, str | None, str]] | None = None,
 ) -> Verdict:
-    """Store one analysed article (inside the caller's transaction); say whether it was new."""
+    """Store one analysed article (inside the caller's transaction); say whether it was new.
+
+    `fts_rows`: collect the article's SQLite full-text row there instead of writing it now (the
+    caller writes them all before its transaction ends: `store_batch`)."""
     source = copy_source or article.source
     sha = raw_sha(article.raw or article.text)
     if db.scalar("SELECT count(*) FROM articles WHERE id = ?", (article.id,)):
@@ -158,9 +171,10 @@ def store_article(
         add_copy(db, article.id, source, sha)
         return "exact"
     if db.dialect == "sqlite":
-        db.execute(
-            "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (row[0], article.title, text)
-        )
+        if fts_rows is None:
+            db.execute(FTS_INSERT, (row[0], article.title, text))
+        else:
+            fts_rows.append((int(row[0]), article.title, text))
     add_copy(db, article.id, source, sha)
     if found is None:  # only the first article of a story is a candidate for later ones (as in dedup.py)
         db.executemany(
@@ -168,6 +182,16 @@ def store_article(
         )
     _store_annotations(db, article)
     return "near" if found else "new"
+
+
+def store_batch(db: Database, items: Sequence[tuple[Article, Origin]]) -> list[Verdict]:
+    """Store many analysed articles inside the caller's one transaction (the bulk path): as
+    `store_article` each, with the full-text rows written together at the end, through one
+    prepared statement. All of them are stored, or (the transaction rolled back) none."""
+    fts_rows: list[tuple[int, str | None, str]] = []
+    verdicts = [store_article(db, article, origin, fts_rows=fts_rows) for article, origin in items]
+    db.executemany(FTS_INSERT, fts_rows)
+    return verdicts
 
 
 def delete_article(db: Database, article_id: str) -> None:
@@ -194,18 +218,29 @@ def delete_article(db: Database, article_id: str) -> None:
     db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
 
+def registry_keys(items: list[tuple[str, str, list[str]]]) -> set[str]:
+    """The registry keys (group and name skeleton) that resolving these entities reads."""
+    return {
+        f"{registry.group(entity_type)}:{key}"
+        for name, entity_type, aliases in items
+        for key in (registry.skel(n) for n in [name, *aliases] if n and n.strip())
+        if key
+    }
+
+
 def _store_annotations(db: Database, article: Article) -> None:
     aid, published = article.id, article.published
     local: dict[str, int] = {}
     mention_rows: list[tuple[str, str, int, str, str, int]] = []
     role_rows: list[tuple[str, int, str, str | None, str | None]] = []
-    resolved = registry.resolve_all(
-        db,
-        [
-            (e.name, e.type, [*e.aliases, *(m.text for m in e.mentions if m.text[:1].isupper())])
-            for e in article.entities
-        ],
-    )
+    items = [
+        (e.name, e.type, [*e.aliases, *(m.text for m in e.mentions if m.text[:1].isupper())])
+        for e in article.entities
+    ]
+    # Another writer may be creating the same person right now: the registry rows an entity can
+    # match all share the skeleton of one of its names, so these locks cover every candidate.
+    db.lock(registry_keys(items))
+    resolved = registry.resolve_all(db, items)
     for entity, entity_id in zip(article.entities, resolved, strict=True):
         local[entity.id] = entity_id
         mention_rows.append((aid, entity.id, entity_id, entity.name, entity.type, len(entity.mentions)))
