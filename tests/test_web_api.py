@@ -366,6 +366,11 @@ def test_ingest_with_the_token_stores_records_and_texts(tmp_path: Path) -> None:
         )
         again = c.post("/api/ingest", json={"articles": [record]}, headers=auth).json()
         assert again["stored"] == 0 and again["duplicates"] == 1
+        forged = dict(record, id="../../etc/passwd")
+        refused = c.post("/api/ingest", json={"articles": [forged]}, headers=auth).json()
+        assert refused["stored"] == 0 and refused["failed"] == [
+            {"source": "articles[0]", "reason": "its id is not the sha256 of its text"}
+        ]
         text = (
             'Kyiv officials said on Monday that the bridge would reopen.\n\n"It is safe," said Petro Danylko.'
         )

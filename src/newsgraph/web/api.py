@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
-from ..article import Article
+from ..article import Article, text_id
 from ..store import IngestReport, Paged, Store, as_dict
 from ..store.ledgers import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
 from .errors import WebError, WebErrors
@@ -289,13 +289,19 @@ def parse_ingest(body: bytes) -> tuple[list[Article], list[dict[str, str]], bool
             continue
         if key == "articles":
             try:
-                articles.append(Article.from_dict(item))
+                record = Article.from_dict(item)
             except ValidationError as exc:
                 first = exc.errors()[0]
                 loc = ".".join(str(p) for p in first.get("loc", ()))
                 refused.append(
                     {"source": where, "reason": f"not a newsgraph.article/1 record: {loc}: {first['msg']}"}
                 )
+                continue
+            if record.error is None and record.id != text_id(record.text):
+                # The id names the article's page and its JSON: it must be what newsgraph makes of the text.
+                refused.append({"source": where, "reason": "its id is not the sha256 of its text"})
+                continue
+            articles.append(record)
             continue
         text, source, published = item.get("text"), item.get("source") or where, item.get("published")
         if not isinstance(text, str) or not text.strip():
