@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..article import Article, Speaker
+from ..nlp import ents_of
 from .names import same_name, translit_key
 
 # --- quotation marks ---------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class Mentions:
     def _from_parse(doc: Any, text: str) -> list[Named]:
         """Named mentions from the parse alone, when no entities stage ran: a lone surname takes the
         full name it shares (Gudkov -> Gennady Gudkov)."""
-        ents = [e for e in doc.ents if e.label_ in SPEAKING_TYPES]
+        ents = [e for e in ents_of(doc) if e.label_ in SPEAKING_TYPES]
         full = {translit_key(e[-1].text): e.text for e in ents if e.label_ == "PERSON" and len(e) > 1}
         out = []
         for e in ents:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..article import Article, Claim, Quote
+from ..nlp import ents_of, sents_of
 from ..pipeline import ENGLISH, stage
 from .numbers import SCALES, VAGUE, Number, parse_number, qualifier_after, qualifier_phrase_before
 
@@ -95,7 +96,7 @@ class Context:
     def __init__(self, article: Article) -> None:
         self.article = article
         self.doc = article.doc
-        self.sents: list[Any] = list(self.doc.sents)
+        self.sents: list[Any] = list(sents_of(self.doc))
         self._sent_starts = [s.start_char for s in self.sents]
         self.mentions: list[tuple[int, int, str, str]] = sorted(
             (m.start, m.end, e.id, e.type) for e in article.entities for m in e.mentions
@@ -466,7 +467,7 @@ def _not_a_claim(doc: Any, text: str, found: _Found) -> bool:
 
 def _calendar_date(tok: Any) -> bool:
     """Whether `tok`, in a DATE entity, names a calendar day (June 30, 2022) rather than a span (3 days)."""
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in ents_of(tok.doc) if e.start <= tok.i < e.end), None)
     tokens = list(ent) if ent is not None else [tok]
     if {t.lower_ for t in tokens} & MONTHS or _YEAR.match(tok.text):
         return True

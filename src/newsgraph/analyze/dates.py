@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..article import Article, DateMention, DateRelation
+from ..nlp import ents_of
 from ..pipeline import ENGLISH, stage
 from . import timex
 from .timex import Context, Found, Tense
@@ -148,7 +149,7 @@ def find_dates(text: str, doc: Any, published: dt.date | None) -> list[Mention]:
     Without `published` deictic expressions ("yesterday", "Thursday") get no value and calendar
     dates without a year get a year-less one ("XXXX-06-30").
     """
-    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else []
+    ents = [(e.start_char, e.end_char, e.label_) for e in ents_of(doc)] if doc is not None else []
     scanned = timex.scan(text)
     found = [f for f in scanned if _plausible(f, doc, ents)]
     # spaCy spans the grammar already judged (kept or refused) are not read again.

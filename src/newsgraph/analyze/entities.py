@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..article import Article, Entity, Mention
+from ..nlp import ents_of, text_of
 from ..pipeline import ENGLISH, stage
 from .names import same_name, translit_key
 
@@ -110,7 +111,7 @@ def extract_entities(article: Article) -> Article:
 def _entity_spans(doc: Any) -> Iterable[_Span]:
     """Entity spans of the parse, trimmed of leading articles and trailing possessives, and cut at
     figures and brackets: "Kent 108-3", "Oldham 3 Ipswich", "Scott Draper ( Australia"."""
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ in VALUE_LABELS:
             continue
         part: list[Any] = []
@@ -154,7 +155,7 @@ def _trimmed(doc: Any, tokens: list[Any], label: str) -> Iterable[_Span]:
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     words = tuple(t.text for t in tokens if t.is_alpha or t.text[:1].isalpha())
     yield _Span(
-        start, end, doc.text[start:end], label, words or (tokens[-1].text,), tokens[0].i, tokens[-1].i + 1
+        start, end, text_of(doc)[start:end], label, words or (tokens[-1].text,), tokens[0].i, tokens[-1].i + 1
     )
 
 
@@ -232,7 +233,7 @@ def _join_organisations(doc: Any, spans: list[_Span]) -> list[_Span]:
         tokens = list(doc[s.first : end])
         start, stop = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         words = tuple(t.text for t in tokens if t.is_alpha or t.text[:1].isalpha())
-        out.append(_Span(start, stop, doc.text[start:stop], "ORG", words, s.first, end))
+        out.append(_Span(start, stop, text_of(doc)[start:stop], "ORG", words, s.first, end))
         skip_until = end
     return out
 
@@ -258,7 +259,7 @@ def _join_given_names(doc: Any, spans: list[_Span]) -> list[_Span]:
             out[-1] = _Span(
                 prev.start,
                 s.end,
-                doc.text[prev.start : s.end],
+                text_of(doc)[prev.start : s.end],
                 "PERSON",
                 (*prev.tokens, *s.tokens),
                 prev.first,
@@ -279,7 +280,7 @@ def _extend_given_names(doc: Any, spans: list[_Span]) -> None:
         t = doc[i]
         if t.whitespace_ == " " and t.is_title and t.is_alpha and len(t.text) > 1 and is_given_name(t.text):
             s.start, s.first = t.idx, i
-            s.text = doc.text[s.start : s.end]
+            s.text = text_of(doc)[s.start : s.end]
             s.tokens = (t.text, *s.tokens)
             covered.add(i)
 
@@ -294,7 +295,7 @@ _TABLE_ENTRY = re.compile(rf"({_TABLE_NAME})(?= \d)")
 def _results_tables(doc: Any, spans: list[_Span]) -> list[_Span]:
     """Names in the lines of a results table are teams, whatever the model made of them."""
     teams: list[_Span] = []
-    for line in _TABLE_LINE.finditer(doc.text):
+    for line in _TABLE_LINE.finditer(text_of(doc)):
         if not any(c.islower() for c in line.group(0)):
             continue
         for m in _TABLE_ENTRY.finditer(line.group(0)):
@@ -494,7 +495,7 @@ def _before_country(doc: Any, last: int) -> bool:
         return False
     from .gazetteer import Gazetteer
 
-    ent = next((e for e in doc.ents if e.start == nxt.i), None)
+    ent = next((e for e in ents_of(doc) if e.start == nxt.i), None)
     return ent is not None and any(
         p.kind in ("country", "region") and p.quality == 0 for p in Gazetteer.get().lookup(ent.text)[:2]
     )
@@ -502,7 +503,7 @@ def _before_country(doc: Any, last: int) -> bool:
 
 def _in_table(doc: Any, s: _Span) -> bool:
     """True when the mention stands on a line of figures (a results table, a scoreboard)."""
-    text = doc.text
+    text = text_of(doc)
     start = text.rfind("\n", 0, s.start) + 1
     end = text.find("\n", s.end)
     line = str(text[start : end if end >= 0 else len(text)])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..article import Article, Event, Place
+from ..nlp import span_text
 from ..pipeline import ENGLISH, stage
 from .claims import Context
 
@@ -94,7 +95,7 @@ def find_events(article: Article) -> list[Event]:
     ctx = Context(article)
     found: list[_Found] = []
     for si, sent in enumerate(ctx.sents):
-        if sent.text.rstrip().endswith("?"):
+        if span_text(sent).rstrip().endswith("?"):
             continue  # a question asks whether something happens
         for tok in sent:
             kind = _trigger(tok)
@@ -122,9 +123,12 @@ def find_events(article: Article) -> list[Event]:
 
 
 def _trigger(tok: Any) -> str | None:
+    pos = tok.pos_
+    if pos not in ("VERB", "NOUN", "PROPN"):
+        return None  # most tokens: no need to read their lemma
     lemma = str(tok.lemma_).lower()
     lower = tok.lower_
-    if tok.pos_ == "VERB" and lemma in VERB_TRIGGERS:
+    if pos == "VERB" and lemma in VERB_TRIGGERS:
         if lemma in NEEDS_MILITARY and not _military_around(tok):
             return None
         if lemma == "receive" and not any(
@@ -135,7 +139,7 @@ def _trigger(tok: Any) -> str | None:
         if lemma == "fire" and not any(c.lower_ == "at" for c in tok.children) and not _military_around(tok):
             return None
         return VERB_TRIGGERS[lemma]
-    if tok.pos_ in ("NOUN", "PROPN") and (lower in NOUN_TRIGGERS or lemma in NOUN_TRIGGERS):
+    if pos in ("NOUN", "PROPN") and (lower in NOUN_TRIGGERS or lemma in NOUN_TRIGGERS):
         kind = NOUN_TRIGGERS.get(lower) or NOUN_TRIGGERS[lemma]
         if any(
             c.lower_ in ("mobilization", "mobilisation")

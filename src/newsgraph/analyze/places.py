@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from ..article import Article, Place
+from ..nlp import ents_of, text_of
 from ..pipeline import ENGLISH, stage
 from .gazetteer import (
     LEVEL_ADMIN1,
@@ -159,9 +161,12 @@ class Toponym:
     candidates: list[Candidate] = field(default_factory=list)
     resolved: Candidate | None = None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        """What one sense per article is kept by: the name as looked up ("US" is not "Us")."""
+        """What one sense per article is kept by: the name as looked up ("US" is not "Us").
+
+        Read many times while resolving, built once (`text` and `cue` do not change after a toponym
+        is made; `dataclasses.replace` makes a new one)."""
         text = _POSSESSIVE.sub("", self.text)
         return normalize(text) + ("!" if is_acronym(text) else "") + (f" /{self.cue}" if self.cue else "")
 
@@ -261,7 +266,7 @@ def _name_windows(
             if not all(_is_name_token(t) or t.text.lower() in ("of", "de", "upon", "-", "&") for t in window):
                 continue
             if text is None:
-                text = window[0].doc.text
+                text = text_of(window[0].doc)
             name = text[window[0].idx : window[-1].idx + len(window[-1].text)]
             if normalize(name) in GENERIC_NAMES or not gazetteer.lookup(name):
                 continue
@@ -303,7 +308,7 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
     doc = article.doc
     spans: list[Toponym] = []
     covered = [False] * len(doc)
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         for i in range(ent.start, ent.end):
             covered[i] = True
         label = ent.label_
@@ -624,7 +629,7 @@ def _is_strong(t: Toponym, person_tokens: set[str], firm: Sequence[Candidate]) -
 
 def _person_tokens(doc: Any) -> set[str]:
     tokens: set[str] = set()
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ == "PERSON" and len(ent) > 1:
             tokens.update(normalize(t.text) for t in ent)
     return tokens

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..article import Article, Prediction, Stance
+from ..nlp import span_text
 from ..pipeline import ENGLISH, stage
 from .claims import PERSON_ORG, Context
 
@@ -84,7 +85,7 @@ def find_predictions(article: Article) -> list[Prediction]:
         )
         quote_speaker = quote.speaker.entity if quote is not None and quote.speaker is not None else None
         found = _predicted_verb(sent)
-        if sent.text.rstrip().endswith("?"):
+        if span_text(sent).rstrip().endswith("?"):
             found = None  # a question asks, it does not predict
         speaker, attributed = _speaker(ctx, sent, found[0]) if found else (None, False)
         if found is not None:
@@ -108,7 +109,7 @@ def find_predictions(article: Article) -> list[Prediction]:
 
 def _predicted_verb(sent: Any) -> tuple[Any, bool] | None:
     """The verb of the sentence's forward-looking clause and whether the clause is hedged, or None."""
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     for tok in sent:
         lower = tok.lower_
         if tok.dep_ == "aux" and tok.tag_ == "MD" and lower in FUTURE_AUX:
@@ -145,7 +146,7 @@ def _conditional(sent: Any, verb: Any, text: str) -> bool:
 
 
 def _stance(sent: Any, verb: Any) -> Stance:
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     if _conditional(sent, verb, text):
         return "conditional"
     for tok in sent:
@@ -185,7 +186,7 @@ def _speaker(ctx: Context, sent: Any, verb: Any) -> tuple[str | None, bool]:
             if subj:
                 return _entity_of(ctx, subj[0]), True
     source, name = ctx.according_to(sent)
-    if name is not None and sent.text.lower().lstrip().startswith("according to"):
+    if name is not None and span_text(sent).lower().lstrip().startswith("according to"):
         return source, True
     return None, False
 
@@ -216,7 +217,7 @@ def _continues(ctx: Context, si: int, sent: Any) -> bool:
     prev = ctx.sents[si - 1]
     if "\n" in ctx.article.text[prev.end_char - 1 : sent.start_char + 1]:
         return False
-    return bool(sent.text.lower().lstrip().startswith(CONTINUING))
+    return bool(span_text(sent).lower().lstrip().startswith(CONTINUING))
 
 
 def _prediction(ctx: Context, sent: Any, verb: Any, speaker: str | None, index: int) -> Prediction:

@@ -162,7 +162,15 @@ class _Finder:
         self.text: str = article.text  # the text the parse was made of (doc.text rebuilds it each time)
         self.quotations = find_quotations(self.text)
         self.quote_starts = [q.start for q in self.quotations]
-        self.starts = [t.idx for t in doc]
+        # One pass over the tokens (each spaCy Token is built anew on every access): offsets,
+        # texts and paragraph breaks.
+        self.starts: list[int] = []
+        self.breaks: list[bool] = []
+        texts: list[str] = []
+        for t in doc:
+            self.starts.append(t.idx)
+            texts.append(t.text)
+            self.breaks.append(bool(t.is_space and "\n" in texts[-1]))
         self.resolver = Resolver(Mentions(article, doc), SPEECH_VERBS)
         # Token -> the top-level quotation it stands in (-1: none).
         self.in_quote = [-1] * len(doc)
@@ -170,12 +178,11 @@ class _Finder:
             for i in range(self._tok(q.start), self._tok(q.end)):
                 self.in_quote[i] = n
         # Token -> paragraph number: the small model's sentences run on over paragraph breaks.
-        self.breaks = [bool(t.is_space and "\n" in t.text) for t in doc]
         self.para = list(accumulate(self.breaks, initial=0))[1:]
         # Token -> the last token of its sentence within its paragraph.
         self.sentence_end = list(range(len(doc)))
         for i in range(len(doc) - 2, -1, -1):
-            if not self.breaks[i + 1] and doc[i].text not in SENTENCE_END:
+            if not self.breaks[i + 1] and texts[i] not in SENTENCE_END:
                 self.sentence_end[i] = self.sentence_end[i + 1]
         self.used_cues: set[int] = set()
         self.found: list[_Found] = []

@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from ..article import Article, Entity, Mention, Role
+from ..nlp import sents_of, text_of
 from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
 
@@ -224,7 +225,7 @@ def _role_from_tokens(tokens: list[Any]) -> Role | None:
 
 def _text(tokens: list[Any]) -> str:
     """The text the tokens cover, as written ("self-proclaimed president")."""
-    return str(tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+    return str(text_of(tokens[0].doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
 
 
 def _role_from_noun(noun: Any) -> Role | None:
@@ -358,7 +359,9 @@ def _description(chunk: Any, named: set[int]) -> tuple[str, set[str], str | None
         return None  # part of a name ("the Ministry ...") or holding one
     # Modifiers as written, so that "self-proclaimed" stays one word as in a role.
     mods = (
-        set(chunk.doc.text[chunk[1].idx : root.idx].casefold().split()) if root.i > chunk.start + 1 else set()
+        set(text_of(chunk.doc)[chunk[1].idx : root.idx].casefold().split())
+        if root.i > chunk.start + 1
+        else set()
     )
     country: str | None = None
     for t in chunk[1:]:
@@ -428,7 +431,7 @@ def _resolve(
 
 def _most_salient(article: Article, people: list[Entity], chunk: Any) -> Entity | None:
     """The person mentioned most in the few sentences up to the description, if one leads."""
-    sents = list(chunk.doc.sents)
+    sents = sents_of(chunk.doc)
     here = next((i for i, s in enumerate(sents) if s.start <= chunk.start < s.end), 0)
     window_start = sents[max(0, here - _SALIENCE_SENTENCES)].start_char
     counts = sorted(

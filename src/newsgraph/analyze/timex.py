@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
+from typing import Any, Literal
 
 Tense = Literal["past", "present", "future"]
 Granularity = Literal["day", "week", "month", "quarter", "season", "year", "ref", "other"]
@@ -145,10 +147,87 @@ _ZONE = (
 )
 
 
+# The rules' patterns as written, without the first-character guard `_compile` adds (for tests).
+PLAIN_PATTERNS: dict[str, str] = {}
+
+
 def _compile(pattern: str) -> re.Pattern[str]:
     # Every expression starts a word: the leading check lets the engine skip positions inside
-    # words at once instead of trying every alternative there (about twice as fast).
-    return re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE)
+    # words at once instead of trying every alternative there (about twice as fast). The guard
+    # before it, a look-ahead at the characters a match can start with, lets the engine give up
+    # at most word starts without trying the alternatives (another third off); it only refuses
+    # positions where no match can start, so the matches are the same.
+    plain = rf"(?<!\w)(?:{pattern})"
+    first = _first_characters(plain)
+    compiled = re.compile((f"(?=[{''.join(sorted(first))}])" if first else "") + plain, re.IGNORECASE)
+    PLAIN_PATTERNS[compiled.pattern] = plain
+    return compiled
+
+
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+_ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+
+
+def _first_characters(pattern: str) -> set[str] | None:
+    """The members of a character class holding every character a match of `pattern` can start
+    with (under IGNORECASE), or None when that cannot be told (or a match can be empty)."""
+    found = _first_of_sequence(list(_sre_parser.parse(pattern, re.IGNORECASE)))
+    return found[0] if found is not None and not found[1] and found[0] else None
+
+
+def _first_of_sequence(items: list[Any]) -> tuple[set[str], bool] | None:
+    """(class members, whether the sequence can match nothing) of a parsed sequence, or None."""
+    members: set[str] = set()
+    for op, av in items:
+        found = _first_of_item(op, av)
+        if found is None:
+            return None
+        members |= found[0]
+        if not found[1]:
+            return members, False
+    return members, True
+
+
+def _first_of_item(op: Any, av: Any) -> tuple[set[str], bool] | None:
+    if op is _sre.LITERAL:
+        return {re.escape(chr(av))}, False
+    if op is _sre.IN:
+        members: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                members.add(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                members.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif kind is _sre.CATEGORY and value in _CATEGORIES:
+                members.add(_CATEGORIES[value])
+            else:
+                return None  # a negated set, ...
+        return members, False
+    if op in _ZERO_WIDTH:
+        return set(), True  # look-arounds and \b consume nothing: the next item starts the match
+    if op is _sre.SUBPATTERN:
+        return _first_of_sequence(list(av[3]))
+    if op is _sre.BRANCH:
+        members, empty = set(), False
+        for alternative in av[1]:
+            found = _first_of_sequence(list(alternative))
+            if found is None:
+                return None
+            members |= found[0]
+            empty = empty or found[1]
+        return members, empty
+    if op in _REPEATS:
+        found = _first_of_sequence(list(av[2]))
+        return None if found is None else (found[0], found[1] or av[0] == 0)
+    return None  # anything else (., back-references, ...): no guard
 
 
 # --- calendar arithmetic ------------------------------------------------------------------------------
@@ -1106,6 +1185,90 @@ RULES: tuple[Rule, ...] = (
 
 RULE_GRANULARITY = {rule.name: rule.granularity for rule in RULES}
 _RULES_BY_NAME = {rule.name: rule for rule in RULES}
+
+# What a rule's matches cannot do without: groups of words, a match holding one word of each
+# group (read off the pattern's compulsory parts); a word in lower case is looked for in the
+# lower-cased text, one with a capital (a case-sensitive part of the pattern) as written. `scan`
+# skips a rule whose words are absent, a substring test instead of a regular-expression pass:
+# most of the 36 rules find nothing in most articles. A rule missing here always runs.
+# Month names: capitalised or upper case (`_month_names`), "Sept" holding "Sep".
+_MONTHS_3 = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+)  # fmt: skip
+_WEEKDAYS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "Mon.", "Tue.", "Tues.", "Wed.", "Thu.", "Thur.", "Thurs.", "Fri.", "Sat.", "Sun.",
+)  # fmt: skip
+_HOLIDAYS = (
+    "Christmas", "Year", "Thanksgiving", "Halloween", "Valentine", "Independence", "Veterans",
+    "Election", "Memorial", "Labor", "Easter", "Friday", "Boxing",
+)  # fmt: skip
+_SEASONS = ("spring", "summer", "fall", "autumn", "winter")
+_UNITS = ("day", "week", "month", "year", "decade")
+_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "iso": (("-",),),
+    "slash": (("/",),),
+    "weekday_month_day": (_WEEKDAYS, _MONTHS_3),
+    "month_day": (_MONTHS_3,),
+    "day_month": (_MONTHS_3,),
+    "month_year": (_MONTHS_3,),
+    "rel_month": (_MONTHS_3, ("this", "last", "next", "coming", "past")),
+    "month": (_MONTHS_3,),
+    "holiday": (_HOLIDAYS,),
+    "quarter": (("quarter",),),
+    "q_short": (("Q1", "Q2", "Q3", "Q4"),),
+    "half": (("half", "quarters"),),
+    "rel_quarter": (("quarter", "period"),),
+    "year_ago": (("year",),),
+    "season": (_SEASONS,),
+    "season_year": (_SEASONS,),
+    "spoken_year": (("nineteen", "thousand"),),
+    "decade": (("0s", "0's", "ties"),),
+    "century": (("century",),),
+    "this_century": (("century",),),
+    "year_end": (("end",),),
+    "anaphoric_unit": (("year", "month"), ("that", "following", "previous", "prior", "same")),
+    "rel_unit": (
+        ("week", "month", "year", "decade"),
+        ("last", "this", "next", "past", "previous", "coming", "current", "following", "latest", "same"),
+    ),
+    "ago": (("ago", "earlier", "later", "before", "back"), _UNITS),
+    "day_word": (("yesterday", "today", "tonight", "tomorrow", "morning", "afternoon", "evening", "night"),),
+    "weekday": (_WEEKDAYS,),
+    "time": (
+        (
+            "a.",
+            "p.",
+            "am",
+            "pm",
+            "morning",
+            "afternoon",
+            "evening",
+            "night",
+            "noon",
+            "midday",
+            "midnight",
+            ":",
+        ),
+    ),
+    "anaphoric_day": (("day", "morning"),),
+    "week_of": (("week",), _MONTHS_3),
+    "weekend": (("weekend",),),
+    "unit_edge": (("month", "week"),),
+    "the_year": (("year",),),
+    "present_ref": (("now", "current", "days", "present", "moment"),),
+    "past_ref": (("recent", "lately", "current", "past", "last", "formerly"),),
+    "future_ref": (("future", "coming", "term", "ahead", "possible", "later"),),
+}
+_NEEDS_CASED = {
+    name: tuple(tuple((word, word != word.lower()) for word in group) for group in groups)
+    for name, groups in _NEEDS.items()
+}
+# The characters other than ASCII that IGNORECASE matches to ASCII letters (dotted and dotless
+# i, the long s, the Kelvin sign), and whose `str.lower` differs from that: with one of them in
+# the text, the word test could miss a match, so every rule runs.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 # "early", "the end of", ... before an expression belong to its span; the value stays the expression's.
 _MOD_BEFORE = re.compile(
     r"\b(?:(?:the\s+)?(?:very\s+)?(?:early|mid|late|earlier|later)|the\s+(?:very\s+)?(?:beginning|start|end|middle"
@@ -1121,7 +1284,13 @@ _MOD_BEFORE = re.compile(
 def scan(text: str) -> list[Found]:
     """Every date expression in `text`, longest first where they overlap, in text order."""
     candidates: list[tuple[int, int, int, Found]] = []
+    lower = None if _FOLDS_TO_ASCII.search(text) else text.lower()
     for priority, rule in enumerate(RULES):
+        if lower is not None and not all(
+            any(word in (text if cased else lower) for word, cased in group)
+            for group in _NEEDS_CASED.get(rule.name, ())
+        ):
+            continue
         for m in rule.pattern.finditer(text):
             if rule.accept is not None and not rule.accept(m):
                 continue
