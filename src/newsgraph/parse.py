@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
 from . import nlp as nlp_module
 from .article import Article
 from .pipeline import ENGLISH, stage
 from .settings import current
+
+# A run this long without a space is no word of an article (a data URI, a wall of marks left by a
+# scraper). spaCy's tokenizer peels such a run one prefix or suffix at a time, in time quadratic in
+# its length ('"' * 20,000 took three minutes; found by fuzzing), so it is cut into plain tokens of
+# this length instead. The text, and so every offset, stays as it is.
+LONG_RUN = 300
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 
 # Every component the built-in stages read; `Pipeline.components` narrows it per run.
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
@@ -20,7 +29,27 @@ def parse(articles: Sequence[Article]) -> Sequence[Article]:
     nlp = nlp_module.load(settings.model)
     disable = nlp_module.needed_components(nlp, settings.components or COMPONENTS)
     with nlp.select_pipes(disable=[d for d in disable if d in nlp.pipe_names]):
-        docs = nlp.pipe((a.text for a in articles), batch_size=max(1, len(articles)))
+        docs = nlp.pipe((make_doc(nlp, a.text) for a in articles), batch_size=max(1, len(articles)))
         for article, doc in zip(articles, docs, strict=True):
             article.doc = doc
     return articles
+
+
+def make_doc(nlp: Any, text: str) -> Any:
+    """The tokenized Doc of `text`: spaCy's tokenizer, except over runs of LONG_RUN or more
+    characters without a space, which become plain tokens of LONG_RUN characters."""
+    if _LONG_RUN.search(text) is None:
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    parts: list[Any] = []
+    at = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > at:
+            parts.append(nlp.make_doc(text[at : run.start()]))
+        words = [run.group()[i : i + LONG_RUN] for i in range(0, len(run.group()), LONG_RUN)]
+        parts.append(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
+        at = run.end()
+    if at < len(text):
+        parts.append(nlp.make_doc(text[at:]))
+    return Doc.from_docs(parts, ensure_whitespace=False)
