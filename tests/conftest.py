@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,51 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "article.txt"
 
 _VALIDATOR = jsonschema.Draft202012Validator(shipped_schema())
+
+# The PostgreSQL server of the storage tests (scripts/ci_services.sh starts one and prints this).
+PG_URL = os.environ.get("NEWSGRAPH_TEST_PG")
+
+
+def need_postgresql(what: str) -> str:
+    """The test server's URL; without one the test skips, or fails under CI=true (.ci/run)."""
+    if not PG_URL:
+        reason = f"{what} need NEWSGRAPH_TEST_PG=postgresql://... (run scripts/ci_services.sh)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; CI=true, so this is a failure, not a skip")
+        pytest.skip(reason)
+    return PG_URL
+
+
+def create_schema(prefix: str) -> tuple[str, str]:
+    """A fresh schema on the test server: its name, and a store URL whose search_path is it."""
+    import psycopg
+
+    url = need_postgresql("PostgreSQL tests")
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in url else "?"
+    return schema, f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+def drop_schemas(*schemas: str) -> None:
+    import psycopg
+
+    with psycopg.connect(need_postgresql("PostgreSQL tests"), autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@contextlib.contextmanager
+def pg_schema(prefix: str, what: str) -> Iterator[str]:
+    """A store URL on a fresh schema of the test server, dropped afterwards."""
+    need_postgresql(what)
+    schema, url = create_schema(prefix)
+    try:
+        yield url
+    finally:
+        drop_schemas(schema)
+
 
 # The scripts' helper for the shared scorers serves the quality gates too.
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -9,7 +9,6 @@ in large transactions.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -17,42 +16,25 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import pg_schema
 from newsgraph.article import Article, text_id
 from newsgraph.store import open_store
 from newsgraph.store.runner import bulk_ingest
 
-PG_URL = os.environ.get("NEWSGRAPH_TEST_PG")
 NEWSGRAPH = str(Path(sys.executable).with_name("newsgraph"))
 SYLLABLES = ("ka", "vo", "le", "mi", "ro", "na", "zu", "te", "po", "si", "da", "ru", "ve", "lo", "bi", "ne")
 SLOWEST_ANSWER = 10.0  # seconds: a reader waiting longer than this is not "answering"
 
 
 def pg_location() -> Iterator[str]:
-    if not PG_URL:
-        reason = (
-            "PostgreSQL concurrency tests need NEWSGRAPH_TEST_PG=postgresql://... (scripts/ci_services.sh)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + "; CI=true, so this is a failure, not a skip")
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"conc_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema("conc", "PostgreSQL concurrency tests") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

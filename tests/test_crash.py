@@ -42,6 +42,7 @@ from typing import Any
 
 import pytest
 
+from conftest import PG_URL, create_schema, drop_schemas
 from newsgraph.api import analyze_articles, example_paths
 from newsgraph.article import Article, text_id
 from newsgraph.settings import Settings
@@ -49,7 +50,6 @@ from newsgraph.store import Page, Store, core, open_store, writer
 from newsgraph.store.migrations import MIGRATIONS
 from newsgraph.store.runner import bulk_ingest, ingest_paths
 
-PG_URL = os.environ.get("NEWSGRAPH_TEST_PG")
 KILLS = int(os.environ.get("NEWSGRAPH_CRASH_KILLS", "5"))
 NEWSGRAPH = str(Path(sys.executable).with_name("newsgraph"))
 SYLLABLES = ("ka", "vo", "le", "mi", "ro", "na", "zu", "te", "po", "si", "da", "ru", "ve", "lo", "bi", "ne")
@@ -200,25 +200,13 @@ class Backend:
     def fresh(self) -> str:
         if self.name == "sqlite":
             return str(self.folder / f"store-{uuid.uuid4().hex[:8]}.db")
-        import psycopg
-
-        assert PG_URL
-        schema = f"crash_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
+        schema, url = create_schema("crash")
         self.schemas.append(schema)
-        joiner = "&" if "?" in PG_URL else "?"
-        return f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
+        return url
 
     def drop(self) -> None:
-        if not self.schemas:
-            return
-        import psycopg
-
-        assert PG_URL
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            for schema in self.schemas:
-                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        if self.schemas:
+            drop_schemas(*self.schemas)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

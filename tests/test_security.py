@@ -14,8 +14,6 @@ test_store_cli.py and test_fetch.py do not cover already).
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +23,7 @@ pytest.importorskip("fastapi", reason="the web extra is not installed: pip insta
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from conftest import create_schema, drop_schemas, need_postgresql
 from newsgraph.cli import main
 from newsgraph.store import open_store
 from newsgraph.store.fts import MAX_QUERY
@@ -33,7 +32,6 @@ from newsgraph.web.params import MAX_PAGE, MAX_PARAM
 from newsgraph.web.params import MAX_QUERY as MAX_WEB_QUERY
 from test_concurrency import people_articles
 
-PG_URL = os.environ.get("NEWSGRAPH_TEST_PG")
 TOKEN = "another-s3cret-token"
 HTML = {"accept": "text/html"}
 ARTICLES = 12
@@ -69,20 +67,8 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
         location = str(tmp_path_factory.mktemp("security") / "store.db")
         schema = None
     else:
-        if not PG_URL:
-            reason = (
-                "PostgreSQL security tests need NEWSGRAPH_TEST_PG=postgresql://... (scripts/ci_services.sh)"
-            )
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason + "; CI=true, so this is a failure, not a skip")
-            pytest.skip(reason)
-        import psycopg
-
-        schema = f"sec_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        joiner = "&" if "?" in PG_URL else "?"
-        location = f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
+        need_postgresql("PostgreSQL security tests")
+        schema, location = create_schema("sec")
     with open_store(location) as store:
         report = store.ingest(people_articles("harbour", ARTICLES))
         assert report.stored == ARTICLES
@@ -90,11 +76,7 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
         yield location
     finally:
         if schema:
-            import psycopg
-
-            assert PG_URL
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+            drop_schemas(schema)
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,13 @@ import json
 import os
 import sqlite3
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import pg_schema
 from newsgraph.api import analyze_articles, example_articles
 from newsgraph.article import Article
 from newsgraph.errors import StoreError
@@ -26,28 +26,13 @@ from newsgraph.store import export as export_module
 from newsgraph.store.migrations import MIGRATIONS, Migration
 from newsgraph.store.runner import ingest_paths, reprocess
 
-PG_URL = os.environ.get("NEWSGRAPH_TEST_PG")
 BACKENDS = ["sqlite", "postgresql"]
 
 
 def pg_location() -> Iterator[str]:
     """A fresh schema on the test server, dropped afterwards."""
-    if not PG_URL:
-        reason = "PostgreSQL store tests need NEWSGRAPH_TEST_PG=postgresql://... (run scripts/ci_services.sh)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + "; CI=true, so this is a failure, not a skip")
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema("test", "PostgreSQL store tests") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
