@@ -35,6 +35,14 @@ def test_appositive_role_with_its_organisation() -> None:
     )
 
 
+def test_a_relative_clause_after_the_organisation_is_not_part_of_it() -> None:
+    text = (
+        '"The night shifts mean more ships can leave Odesa," said Olexandr Gritsenko, an analyst at '
+        "the Eastern Grid Institute who studies the port's power supply."
+    )
+    assert roles_of(text, "Olexandr Gritsenko") == [("analyst", "Eastern Grid Institute")]
+
+
 def test_a_first_name_is_not_a_role() -> None:
     roles = roles_of(
         "Oksana Lytvyn lives in Lviv. Oksana Lytvyn believes that the war will go on.", "Oksana Lytvyn"

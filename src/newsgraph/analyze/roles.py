@@ -10,7 +10,7 @@ from ..nlp import sents_of, text_of
 from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
 
-STAGE = "roles.v1"
+STAGE = "roles.v2"
 DESCRIPTIONS_STAGE = "descriptions.v1"
 
 # Demonyms whose country name is not their stem (the stem rule below handles Russian, Belarusian,
@@ -126,7 +126,7 @@ def country_of_demonym(word: str) -> str | None:
 
 @stage(
     "roles",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("roles",),
@@ -243,9 +243,10 @@ def _role_from_noun(noun: Any) -> Role | None:
             objects = [c for c in prep.children if c.dep_ == "pobj"]
             if objects:
                 obj = objects[0]
-                # The object without what hangs off it by apposition ("Belarus, Alexander Lukashenko").
+                # The object without what hangs off it by apposition ("Belarus, Alexander Lukashenko")
+                # or a relative clause, from its first word ("Institute who studies ...").
                 cut = min(
-                    [c.i for c in obj.children if c.dep_ in ("appos", "punct", "relcl")]
+                    [c.left_edge.i for c in obj.children if c.dep_ in ("appos", "punct", "relcl")]
                     + [obj.right_edge.i + 1]
                 )
                 tokens = [
