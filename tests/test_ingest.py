@@ -12,6 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsgraph.article import Article
+from newsgraph.errors import NewsgraphError
 from newsgraph.ingest import iter_articles, kind_of, read_stream
 from newsgraph.ingest.jsonl import JsonFields, iso_date
 from newsgraph.settings import Settings
@@ -218,6 +219,23 @@ def test_json_array_single_object_and_lines(tmp_path: Path) -> None:
     (only,) = iter_articles([str(single)], Settings(), json_fields=fields)
     assert (only.source, only.text, only.title) == (str(single), "Only.", "H")
     assert [a.text for a in read(lines)] == ["L1", "L2"]
+
+
+def test_the_json_field_mapping_comes_from_the_settings_too(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text('{"body": "Taras Boyko spoke in Lviv.", "when": "2024-02-01"}\n', encoding="utf-8")
+    settings = Settings(json_fields=(("text", "body"), ("date", "when")))
+    (article,) = iter_articles([str(path)], settings)
+    assert (article.text, article.published, article.error) == (
+        "Taras Boyko spoke in Lviv.",
+        "2024-02-01",
+        None,
+    )
+    (unmapped,) = iter_articles([str(path)], Settings())
+    assert unmapped.error is not None and unmapped.error.startswith("E007")
+    for bad in ((("bogus", "x"),), (("text", ""),)):
+        with pytest.raises(NewsgraphError, match="E202 bad value for json_fields"):
+            Settings(json_fields=bad)
 
 
 def test_iso_dates_from_fields() -> None:

@@ -158,6 +158,13 @@ def _fetch_options(command: argparse.ArgumentParser) -> None:
         help="read a feed item's own text, however short, instead of fetching its page",
     )
     command.add_argument(
+        "--json-field",
+        action="append",
+        metavar="FIELD=KEY",
+        help="in JSON input, KEY holds FIELD (text, html, title, url, date, language); repeatable, "
+        "e.g. --json-field text=body",
+    )
+    command.add_argument(
         "--allow-private",
         action="store_true",
         help="also fetch from private, loopback and link-local addresses (refused by default)",
@@ -165,7 +172,9 @@ def _fetch_options(command: argparse.ArgumentParser) -> None:
 
 
 def _fetch_settings(args: argparse.Namespace) -> dict[str, Any]:
+    pairs = [f.partition("=") for f in args.json_field or ()]
     return {
+        "json_fields": tuple((field.strip(), key.strip()) for field, _, key in pairs),
         "fetch_interval": args.fetch_interval,
         "timeout": args.timeout,
         "follow_links": not args.no_follow_links,

@@ -11,6 +11,9 @@ from typing import Literal
 
 from .errors import Errors, NewsgraphError
 
+# The fields a JSON object can give (newsgraph.ingest.jsonl.JsonFields).
+JSON_FIELDS = ("text", "html", "title", "url", "date", "language")
+
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
@@ -29,6 +32,8 @@ class Settings:
     fetch_interval: float = 1.0  # seconds at least between two requests to one host
     timeout: float = 20.0  # seconds to connect, and for each read (the whole answer: 4 times this)
     follow_links: bool = True  # fetch the page of a feed item whose feed does not carry its text
+    # Which key of a JSON object holds what, where it is not the field's own name: ("text", "body").
+    json_fields: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.published is not None:
@@ -53,6 +58,14 @@ class Settings:
             raise NewsgraphError(
                 Errors.E202, option="timeout", value=self.timeout, reason="must be a number of seconds > 0"
             )
+        for field, key in self.json_fields:
+            if field not in JSON_FIELDS or not key:
+                raise NewsgraphError(
+                    Errors.E202,
+                    option="json_fields",
+                    value=f"{field}={key}",
+                    reason=f"FIELD=KEY, FIELD one of {', '.join(JSON_FIELDS)}, KEY not empty",
+                )
         if self.on_error not in ("record", "raise"):
             raise NewsgraphError(
                 Errors.E202, option="on_error", value=self.on_error, reason="record or raise"
