@@ -65,8 +65,8 @@ def iter_articles(
     its subfolders in sorted order, hidden files and folders skipped), a URL, or `-` for
     standard input (HTML when it looks like HTML, else text).
     """
-    if json_fields is DEFAULT_FIELDS and settings.json_fields:
-        json_fields = JsonFields(**dict(settings.json_fields))
+    if json_fields is DEFAULT_FIELDS:
+        json_fields = jsonl.fields_of(settings)
     fetcher = Fetcher(settings)  # makes no request until a URL or a feed item needs one
     for path in paths:
         if path == "-":

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..article import Article
 from ..errors import Errors, InputError
@@ -43,35 +43,48 @@ class JsonFields:
 DEFAULT_FIELDS = JsonFields()
 
 
+def fields_of(settings: Settings) -> JsonFields:
+    """The field mapping the settings give (`json_fields`), else the default one."""
+    return JsonFields(**dict(settings.json_fields)) if settings.json_fields else DEFAULT_FIELDS
+
+
 def iter_jsonl(
     path: Path, source: str, settings: Settings, fields: JsonFields = DEFAULT_FIELDS
 ) -> Iterator[Article]:
     """One Article per line of a JSON Lines file, read line by line; a bad line fails alone."""
-    limit = settings.max_bytes
     with path.open("rb") as stream:
-        number = 0
         found = False
-        # readline with a limit: a line longer than max_bytes is never held in memory whole.
-        while line := stream.readline(limit + 1):
-            number += 1
-            if not line.strip():
-                continue
+        for article in read_lines(stream, source, settings, fields):
             found = True
-            where = f"{source}:{number}"
-            if len(line.rstrip(b"\r\n")) > limit:
-                if not line.endswith(b"\n"):
-                    while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
-                        pass
-                yield failure(Errors.E008, input=where, size=f"more than {limit}", limit=limit)
-                continue
-            try:
-                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield failure(Errors.E006, input=where, reason=f"invalid UTF-8 at byte {exc.start}")
-                continue
-            yield _from_line(text, where, settings, fields)
+            yield article
         if not found:
             yield failure(Errors.E002, input=source)
+
+
+def read_lines(
+    stream: BinaryIO, source: str, settings: Settings, fields: JsonFields, *, first_line: int = 1
+) -> Iterator[Article]:
+    """One Article per non-blank line of `stream`, the lines numbered from `first_line` (the
+    sources are `SOURCE:N`); a line longer than `settings.max_bytes` is never held whole."""
+    limit = settings.max_bytes
+    number = first_line - 1
+    while line := stream.readline(limit + 1):
+        number += 1
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        if len(line.rstrip(b"\r\n")) > limit:
+            if not line.endswith(b"\n"):
+                while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                    pass
+            yield failure(Errors.E008, input=where, size=f"more than {limit}", limit=limit)
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield failure(Errors.E006, input=where, reason=f"invalid UTF-8 at byte {exc.start}")
+            continue
+        yield _from_line(text, where, settings, fields)
 
 
 def iter_json(

@@ -70,31 +70,15 @@ def read_partition(partition: Partition, settings: Settings) -> Iterator[Article
 def _jsonl_range(partition: Partition, settings: Settings) -> Iterator[Article]:
     # As newsgraph.ingest.jsonl.iter_jsonl, from the range's first line to its end.
     source = partition.paths[0]
-    limit = settings.max_bytes
     try:
         with open(source, "rb") as raw:
             stream = Window(raw, partition.end)
             stream.seek(partition.start)
             # readline on the raw Window would read a byte at a time.
             lines = io.BufferedReader(stream, buffer_size=1 << 16)
-            number = partition.first_line - 1
-            while line := lines.readline(limit + 1):
-                number += 1
-                if not line.strip():
-                    continue
-                where = f"{source}:{number}"
-                if len(line.rstrip(b"\r\n")) > limit:
-                    if not line.endswith(b"\n"):
-                        while (rest := lines.readline(1 << 20)) and not rest.endswith(b"\n"):
-                            pass
-                    yield failure(Errors.E008, input=where, size=f"more than {limit}", limit=limit)
-                    continue
-                try:
-                    text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as exc:
-                    yield failure(Errors.E006, input=where, reason=f"invalid UTF-8 at byte {exc.start}")
-                    continue
-                yield jsonl._from_line(text, where, settings, jsonl.DEFAULT_FIELDS)
+            yield from jsonl.read_lines(
+                lines, source, settings, jsonl.fields_of(settings), first_line=partition.first_line
+            )
     except OSError as exc:
         yield failure(Errors.E001, input=source, reason=str(exc.strerror or exc))
 
