@@ -88,6 +88,23 @@ def test_partitions_read_what_the_sequential_readers_read(corpus: Corpus, target
     assert _read_all(corpus.paths, target) == sequential
 
 
+def test_ranges_of_a_shard_read_its_fields_as_the_settings_map_them(tmp_path: Path) -> None:
+    shard = tmp_path / "export.jsonl"
+    rows = [
+        {"body": f"Reporter Iryna Vovk {i} wrote from Lviv on Monday.", "when": "2024-02-01"}
+        for i in range(40)
+    ]
+    shard.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    settings = Settings(json_fields=(("text", "body"), ("date", "when")))
+    plan = plan_partitions([str(shard)], target_bytes=700)
+    assert [p.kind for p in plan.partitions].count("jsonl") >= 2
+    ranged = [a for p in plan.partitions for a in read_partition(p, settings)]
+    assert [(a.source, a.text, a.published, a.error) for a in ranged] == [
+        (a.source, a.text, a.published, a.error) for a in iter_articles([str(shard)], settings)
+    ]
+    assert [a.text for a in ranged] == [r["body"] for r in rows] and ranged[0].published == "2024-02-01"
+
+
 def test_big_shards_are_cut_into_ranges_small_files_grouped(corpus: Corpus) -> None:
     plan = plan_partitions(corpus.paths, target_bytes=SMALL)
     kinds = [p.kind for p in plan.partitions]
@@ -316,7 +333,8 @@ def test_resume_after_sigkill_stores_every_article_exactly_once(
     db, log = tmp_path / "killed.db", tmp_path / "runs.log"
     counts = []
     # First kill at a random moment of the start (cluster, models); then each run is let store a
-    # few more articles and killed a random fraction of a second later, mid-write as like as not.
+    # few more articles and killed a random moment (under 0.1 s) later, mid-write as like as not:
+    # a longer wait let the whole small corpus be stored before the kill once the pipeline got faster.
     process = _start(corpus, db, log)
     time.sleep(rng.uniform(0.5, 4.0))
     _kill(process)
@@ -327,7 +345,7 @@ def test_resume_after_sigkill_stores_every_article_exactly_once(
         deadline = time.monotonic() + 240
         while _count(db) <= before and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 1.0))
+        time.sleep(rng.uniform(0.0, 0.1))
         _kill(process)
         counts.append(_count(db))
     assert any(0 < n < corpus.articles for n in counts), (counts, log.read_text(errors="replace")[-2000:])
