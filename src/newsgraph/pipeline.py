@@ -5,17 +5,28 @@ A stage is a callable `Article -> Article` registered under a name and a version
 built from stage names; building checks that every requirement is assigned by an earlier
 stage. Running goes batch by batch (so the parse stage can use `nlp.pipe`) and routes every
 failure to one error handler: raise in tests, record-and-continue in batches.
+
+Each article has `Settings.time_limit` seconds for all its stages. In the main thread an alarm
+stops a stage that runs past the time its article has left (see limits.py); in other threads (the
+Dask workers, the web server) the time is only measured, and an article over its limit is stopped
+between stages: there a stage that never returns cannot be stopped at all. The first articles of a
+process also pay for loading the models (spaCy, the gazetteer: seconds) in their stages' time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .article import Article
 from .errors import Errors, NewsgraphError, PipelineError
+from .ingest.text import on_one_line, one_line
+from .limits import TimeLimitExceeded, alarm_handler, time_limit
+from .settings import current
 
 log = logging.getLogger(__name__)
 
@@ -174,43 +185,125 @@ class Pipeline:
             yield from self._run_batch(batch)
 
     def _run_batch(self, batch: list[Article]) -> list[Article]:
-        for s in self.stages:
-            live = [a for a in batch if a.error is None and s.accepts(a)]
-            if not live:
-                continue
-            try:
-                returned = list(s.run_batch(live))
-            except Exception as exc:  # a batch failure: find out which article failed
-                if self.on_error == "raise" or len(live) == 1:
-                    for a in live:
-                        self._fail(a, s, exc)
+        clock = _Clock(current().time_limit)
+        with alarm_handler() if clock.limit else contextlib.nullcontext():
+            for s in self.stages:
+                live = [a for a in batch if a.error is None and s.accepts(a)]
+                if not live:
                     continue
-                returned = [self._run_one(s, a) for a in live]
-            for a, r in zip(live, returned, strict=True):
-                if r is not a:
-                    self._fail(a, s, PipelineError(Errors.E104, stage=s.id, got=type(r).__name__))
-                elif a.error is None:
-                    a.stages.append(s.id)
+                if s.batch_func is None or len(live) == 1:
+                    for a in live:
+                        self._run_one(s, a, clock)
+                else:
+                    self._run_together(s, live, clock)
         for a in batch:
             a.doc = None
         return batch
 
-    def _run_one(self, s: Stage, article: Article) -> Article:
+    def _run_together(self, s: Stage, live: list[Article], clock: _Clock) -> None:
+        """A batch stage over `live` at once, or one by one when it fails or runs out of time, to
+        find which article did. The batch may take the least time any of its articles has left."""
+        started = time.perf_counter()
         try:
-            return s.run_batch([article])[0]
+            with time_limit(clock.left(live)):
+                returned = list(s.run_batch(live))
+        except TimeLimitExceeded:
+            self._recover()
+        except Exception:
+            if self.on_error == "raise":
+                raise
+        else:
+            # The time of a batch is shared out by length: a spaCy pass takes time in proportion.
+            elapsed = time.perf_counter() - started
+            total = sum(len(a.text) + 1 for a in live)
+            for a, r in zip(live, returned, strict=True):
+                clock.charge(a, elapsed * (len(a.text) + 1) / total)
+                self._check(s, a, r, clock)
+            return
+        for a in live:
+            self._run_one(s, a, clock)
+
+    def _run_one(self, s: Stage, article: Article, clock: _Clock) -> None:
+        """One stage over one article, stopped when it runs past the time the article has left."""
+        started = time.perf_counter()
+        try:
+            with time_limit(clock.left([article])):
+                returned = s.func(article) if s.func is not None else s.run_batch([article])[0]
+        except TimeLimitExceeded:
+            self._recover()
+            self._time_out(article, s, clock)
+            return
         except Exception as exc:
             self._fail(article, s, exc)
-            return article
+            return
+        finally:
+            clock.charge(article, time.perf_counter() - started)
+        self._check(s, article, returned, clock)
+
+    def _check(self, s: Stage, article: Article, returned: object, clock: _Clock) -> None:
+        """Whether a stage did its work on `article`: returned it, and within its time."""
+        if returned is not article:
+            self._fail(article, s, PipelineError(Errors.E104, stage=s.id, got=type(returned).__name__))
+        elif clock.over(article):  # only where no alarm could stop the stage in time
+            self._time_out(article, s, clock)
+        elif article.error is None:
+            article.stages.append(s.id)
+
+    def _recover(self) -> None:
+        """Forget the shared state a stage stopped mid-way may have left half-changed: the spaCy
+        pipeline, whose components a parse stopped inside `select_pipes` leaves disabled, is
+        loaded anew by the next parse (about a second; the gazetteer and the caches of the
+        stages only ever store finished answers)."""
+        from . import nlp
+
+        nlp.load.cache_clear()
+
+    def _time_out(self, article: Article, s: Stage, clock: _Clock) -> None:
+        source = on_one_line(article.source or "<text>")
+        error = PipelineError(Errors.E106, input=source, limit=clock.limit, stage=f"stage {s.id}")
+        if self.on_error == "raise":
+            raise error
+        self._record(article, str(error))
 
     def _fail(self, article: Article, s: Stage, exc: BaseException) -> None:
         if self.on_error == "raise":
             raise exc
         reason = str(exc) if isinstance(exc, NewsgraphError) else f"{type(exc).__name__}: {exc}"
-        message = Errors.E103.format(stage=s.id, input=article.source or "<text>", reason=reason)
+        # An exception's text may run over many lines (a traceback, a dump of the input): one line.
+        message = Errors.E103.format(
+            stage=s.id, input=on_one_line(article.source or "<text>"), reason=one_line(reason, REASON_LENGTH)
+        )
+        self._record(article, message)
+
+    def _record(self, article: Article, message: str) -> None:
         log.warning(message)
         article.clear_annotations()
         article.error = message
         self.errors.append(message)
+
+
+# Characters of an exception's text an E103 message keeps.
+REASON_LENGTH = 300
+
+
+class _Clock:
+    """The seconds each article of a batch has spent in stages, against the time limit."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit or None  # 0: no limit
+        self.spent: dict[int, float] = {}
+
+    def charge(self, article: Article, seconds: float) -> None:
+        self.spent[id(article)] = self.spent.get(id(article), 0.0) + seconds
+
+    def left(self, articles: Sequence[Article]) -> float | None:
+        """The least time any of `articles` has left (None: no limit)."""
+        if self.limit is None:
+            return None
+        return max(self.limit - max(self.spent.get(id(a), 0.0) for a in articles), 0.001)
+
+    def over(self, article: Article) -> bool:
+        return self.limit is not None and self.spent.get(id(article), 0.0) > self.limit
 
 
 def check_order(stages: Sequence[Stage]) -> None:

@@ -26,6 +26,12 @@ class Settings:
     batch_size: int = 32
     on_error: Literal["record", "raise"] = "record"  # "record": a failing article gets `error`; "raise": stop
     max_bytes: int = 50_000_000  # inputs larger than this are refused with a clear error
+    # HTML pages with more elements than this (besides styles and SVG, which are dropped) are refused:
+    # extraction takes 0.2-0.5 ms an element, more with much text in them (see ingest/html.py).
+    max_elements: int = 50_000
+    # Seconds one article may spend in the pipeline (and in HTML extraction); None or 0: no limit.
+    # Interrupted where it runs in the main thread, checked between stages elsewhere (see limits.py).
+    time_limit: float | None = 120.0
     components: tuple[str, ...] = ()  # spaCy components to keep; () = what the stages need
     # Fetching URLs (newsgraph.ingest.fetch) and reading feeds (newsgraph.ingest.feed).
     allow_private: bool = False  # fetch from private, loopback and other non-public addresses too
@@ -53,6 +59,17 @@ class Settings:
                 option="fetch_interval",
                 value=self.fetch_interval,
                 reason="must be a number of seconds >= 0",
+            )
+        if self.time_limit is not None and not 0 <= self.time_limit < float("inf"):
+            raise NewsgraphError(
+                Errors.E202,
+                option="time_limit",
+                value=self.time_limit,
+                reason="must be a number of seconds >= 0 (0: no limit)",
+            )
+        if self.max_elements < 1:
+            raise NewsgraphError(
+                Errors.E202, option="max_elements", value=self.max_elements, reason="must be >= 1"
             )
         if not 0 < self.timeout < float("inf"):
             raise NewsgraphError(
