@@ -1,9 +1,9 @@
 """Limits on one input (issue 9): a time limit per article, the markup of big HTML pages.
 
-The time limit interrupts a stage in the main thread (an alarm) and is checked between stages in
-other threads; an article over it becomes an E106 failure and the batch goes on. A stage stopped
-anywhere must leave nothing behind that changes the next article's record. Big HTML pages are
-generated here, never taken from a dataset.
+The time limit interrupts a stage in the main thread (an alarm) and in other threads (a
+watchdog), and is checked between stages; an article over it becomes an E106 failure and the batch
+goes on. A stage stopped anywhere must leave nothing behind that changes the next article's
+record. Big HTML pages are generated here, never taken from a dataset.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def test_in_raise_mode_the_limit_raises_e106(slow_stages: Sequence[str]) -> None
         list(pipeline.run(articles("forever")))
 
 
-def test_outside_the_main_thread_the_limit_is_checked_between_stages() -> None:
+def test_outside_the_main_thread_a_stage_in_c_code_is_stopped_as_it_returns() -> None:
     @stage("toy_sleepy", version=1, requires=("text",), assigns=("title",))
     def sleepy(article: Article) -> Article:
         time.sleep(0.4 if "slow" in article.text else 0)
@@ -193,6 +193,49 @@ def test_outside_the_main_thread_the_limit_is_checked_between_stages() -> None:
     assert "stage toy_sleepy.v1 was running" in slow.error
     assert slow.title is None  # the stage after it never ran
     assert fast.error is None and fast.title == "reached"
+
+
+def test_outside_the_main_thread_a_watchdog_stops_a_stage_that_never_ends(
+    slow_stages: Sequence[str],
+) -> None:
+    out: list[list[Article]] = []
+    thread = threading.Thread(
+        target=lambda: out.append(
+            run_with_limit(["toy_forever", "toy_after"], articles("calm", "forever and ever"), 0.3)[1]
+        )
+    )
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the stage in the worker thread was never stopped"
+    calm, stuck = out[0]
+    assert stuck.error is not None and stuck.error.startswith("E106 1.txt took longer")
+    assert "stage toy_forever.v1 was running" in stuck.error
+    assert calm.error is None and calm.stages == ["toy_forever.v1", "toy_after.v1"]
+
+
+def test_a_watchdog_guard_never_raises_after_its_block_ends() -> None:
+    """Guards that end near their deadline: the exception is raised inside its block or not at all."""
+    escaped: list[BaseException] = []
+
+    def work() -> None:
+        caught = 0
+        try:
+            for n in range(300):
+                try:
+                    with time_limit(0.0005 * (n % 4 + 1)):
+                        sum(range(200 * (n % 7)))
+                except TimeLimitExceeded:
+                    caught += 1
+            until = time.monotonic() + 0.1
+            while time.monotonic() < until:  # bytecodes where a late exception would land
+                sum(range(100))
+        except BaseException as exc:  # what escaped is the finding
+            escaped.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and escaped == []
 
 
 def stage_lines(pipeline: Pipeline, stop_at: int | None = None) -> tuple[Any, list[int]]:
@@ -368,6 +411,20 @@ def test_text_after_a_dropped_element_stays() -> None:
     html_reader.drop_bulk(tree)
     assert tree.xpath("string(//p)") == "Before the icon after the icon."
     assert not any(tree.iter(*BULK_TAGS))
+
+
+@pytest.mark.parametrize("tag", ["style", "SCRIPT"])
+def test_a_script_or_style_too_big_for_libxml2_is_cut_and_the_article_kept(tag: str) -> None:
+    """A text node over 10 MB makes libxml2 drop the rest of the page; its content is cut first."""
+    giant = f"<{tag}>" + "a{b:c}" * 2_000_000 + f"</{tag}>"  # 12 MB
+    normal = extract(page(), "small.html")
+    assert extract(page(head=giant), "head.html").text == normal.text
+    assert extract(page().replace("<article>", giant + "<article>"), "body.html").text == normal.text
+
+
+def test_a_page_without_a_giant_script_is_not_copied() -> None:
+    markup = page(head="<script>var x = 1;</script>" + "<p>filler</p>" * 200_000)
+    assert html_reader.cut_giant_raw_text(markup) is markup
 
 
 def test_a_page_with_too_many_elements_is_refused_at_once() -> None:

@@ -1,19 +1,26 @@
 """Time limits: an alarm that interrupts running code where Python can take one, and a clock elsewhere.
 
-An alarm is SIGALRM from a real-time interval timer (`setitimer`). Python runs signal handlers in
-the main thread only, between bytecodes, so `time_limit` interrupts a stage there: in its Python
-code, in a regular expression (the `re` engine checks for signals as it backtracks), and in C code
-(spaCy's Cython, lxml) as soon as that returns to Python. Where an alarm cannot be used (a thread
-other than the main one, as in Dask's workers and the web server; a platform without SIGALRM; a
-timer someone else has set, which one process cannot share) nothing is interrupted, and the
-caller's only defence is to measure and check between steps (see `Pipeline`).
+In the main thread an alarm is SIGALRM from a real-time interval timer (`setitimer`). Python runs
+signal handlers there between bytecodes, so `time_limit` interrupts a stage in its Python code, in
+a regular expression (the `re` engine checks for signals as it backtracks), and in C code (spaCy's
+Cython, lxml) as soon as that returns to Python.
+
+In any other thread (Dask's workers run their tasks in one) a watchdog thread raises the exception
+in the late thread (`PyThreadState_SetAsyncExc`), which Python delivers between bytecodes too, but
+which the `re` engine does not look for: a regular expression that backtracks for ever in a worker
+thread is stopped only when it returns. Where neither can be used (no SIGALRM and not CPython, or
+a real-time timer someone else has set, which one process cannot share) nothing is interrupted,
+and the caller's only defence is to measure and check between steps (see `Pipeline`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import heapq
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from types import FrameType
 
@@ -69,8 +76,15 @@ def time_limit(seconds: float | None) -> Iterator[bool]:
     alarms cannot be used: the caller must then check the time itself).
     """
     global _armed
-    if seconds is None or seconds <= 0 or not alarms_usable():
+    if seconds is None or seconds <= 0:
         yield False
+        return
+    if not alarms_usable():
+        if threading.current_thread() is threading.main_thread() or not _async_exc_usable():
+            yield False
+            return
+        with _WATCHDOG.guard(seconds):
+            yield True
         return
     handled = signal.getsignal(signal.SIGALRM) is _expire
     previous = None if handled else signal.signal(signal.SIGALRM, _expire)
@@ -90,3 +104,73 @@ def time_limit(seconds: float | None) -> Iterator[bool]:
 def _restore(previous: object) -> None:
     # None: a handler set from C, which Python cannot put back; the default is the nearest.
     signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)  # type: ignore[arg-type]
+
+
+def _async_exc_usable() -> bool:
+    return hasattr(ctypes, "pythonapi") and hasattr(ctypes.pythonapi, "PyThreadState_SetAsyncExc")
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Have `thread_id` raise `exception` at its next bytecode (None: forget one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else ctypes.c_void_p(0)
+    )
+
+
+class _Watchdog:
+    """One daemon thread that raises TimeLimitExceeded in threads whose time is up.
+
+    A guard's deadline goes on a heap; the watchdog sleeps until the earliest. Arming, firing and
+    disarming hold one lock, so a guard that ends clears an exception fired at it but not yet
+    raised: no TimeLimitExceeded ever comes after its block (one raised inside the block's own
+    exit is the block's, and its caller handles it).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._heap: list[tuple[float, int, int]] = []  # (deadline, token, thread id)
+        self._live: dict[int, int] = {}  # token -> thread id, for guards still running
+        self._fired: set[int] = set()
+        self._tokens = 0
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def guard(self, seconds: float) -> Iterator[None]:
+        thread_id = threading.get_ident()
+        with self._lock:
+            self._tokens += 1
+            token = self._tokens
+            self._live[token] = thread_id
+            heapq.heappush(self._heap, (time.monotonic() + seconds, token, thread_id))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._watch, name="newsgraph-time-limit", daemon=True)
+                self._thread.start()
+            self._lock.notify()
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._live[token]
+                if token in self._fired:
+                    self._fired.discard(token)
+                    _raise_in(thread_id, None)
+
+    def _watch(self) -> None:
+        with self._lock:
+            while True:
+                while self._heap and self._heap[0][1] not in self._live:
+                    heapq.heappop(self._heap)  # a guard that ended in time
+                if not self._heap:
+                    self._lock.wait()
+                    continue
+                deadline, token, thread_id = self._heap[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                self._fired.add(token)
+                _raise_in(thread_id, TimeLimitExceeded)
+
+
+_WATCHDOG = _Watchdog()

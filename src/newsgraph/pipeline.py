@@ -6,11 +6,12 @@ built from stage names; building checks that every requirement is assigned by an
 stage. Running goes batch by batch (so the parse stage can use `nlp.pipe`) and routes every
 failure to one error handler: raise in tests, record-and-continue in batches.
 
-Each article has `Settings.time_limit` seconds for all its stages. In the main thread an alarm
-stops a stage that runs past the time its article has left (see limits.py); in other threads (the
-Dask workers, the web server) the time is only measured, and an article over its limit is stopped
-between stages: there a stage that never returns cannot be stopped at all. The first articles of a
-process also pay for loading the models (spaCy, the gazetteer: seconds) in their stages' time.
+Each article has `Settings.time_limit` seconds for all its stages. A stage that runs past the time
+its article has left is stopped (see limits.py: an alarm in the main thread, a watchdog in others,
+such as the Dask workers' task threads); where neither can act, or while a stage sits in C code
+that does not return, the time is still measured and an article over its limit is stopped between
+stages. The first articles of a process also pay for loading the models (spaCy, the gazetteer:
+seconds) in their stages' time.
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ class Pipeline:
         """Whether a stage did its work on `article`: returned it, and within its time."""
         if returned is not article:
             self._fail(article, s, PipelineError(Errors.E104, stage=s.id, got=type(returned).__name__))
-        elif clock.over(article):  # only where no alarm could stop the stage in time
+        elif clock.over(article):  # where nothing could stop the stage in time
             self._time_out(article, s, clock)
         elif article.error is None:
             article.stages.append(s.id)

@@ -60,6 +60,11 @@ _LOOKS_LIKE_HTML = re.compile(
 BULK_TAGS = ("svg", "math", "style")
 # An attribute this long that holds inline data (an image in base64) is dropped: no text is in it.
 _DATA_URI_LENGTH = 1024
+# libxml2 refuses a text node over 10,000,000 bytes and drops the rest of the page with it (the
+# parser trafilatura uses has no `huge_tree`). A script or style that big is a bundle, never text
+# or metadata: its content is cut before parsing. In characters, so 4-byte UTF-8 stays under.
+GIANT_RAW_TEXT = 2_000_000
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ _DATE_PARAMS = trafilatura.settings.set_date_params(extensive=False)
 def extract(markup: str, source: str, url: str | None = None, *, max_elements: int | None = None) -> Page:
     """The main text and metadata of a page; InputError when there is no page or no text in it, or
     when it has more than `max_elements` elements once SVG drawings and styles are dropped."""
-    tree = trafilatura.load_html(markup)
+    tree = trafilatura.load_html(cut_giant_raw_text(markup))
     if tree is None:
         # trafilatura refuses fragments ("<p>x</p>" alone); a wrapped fragment is a page.
         tree = trafilatura.load_html(f"<html><body>{markup}</body></html>")
@@ -176,6 +181,26 @@ def read_html(
         url=url,
         author=page.author,
     )
+
+
+def cut_giant_raw_text(markup: str) -> str:
+    """`markup` with the content of every script or style longer than GIANT_RAW_TEXT characters
+    cut out (a page without one is returned as it is, after one scan)."""
+    if len(markup) <= GIANT_RAW_TEXT:
+        return markup
+    lowered = markup.lower()
+    pieces: list[str] = []
+    kept = 0
+    for opening in _RAW_TEXT_OPEN.finditer(markup):
+        if opening.start() < kept:
+            continue  # inside a script already cut
+        start = opening.end()
+        end = lowered.find(f"</{opening.group(1).lower()}", start)
+        end = len(markup) if end < 0 else end
+        if end - start > GIANT_RAW_TEXT:
+            pieces.append(markup[kept:start])
+            kept = end
+    return "".join(pieces) + markup[kept:] if pieces else markup
 
 
 def drop_bulk(tree: Any) -> None:
