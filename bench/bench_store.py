@@ -14,6 +14,11 @@
    their full-text rows in one prepared statement, no disk flush per commit, a large page cache);
    it prints wall and CPU seconds, and the load average, since a shared machine stretches the wall.
 4. Measures query latency, median and p95, for full-text search and for a speaker's quotes.
+5. `newsgraph load` against ingest (`--only-load` for this figure alone): --load-articles of those
+   records written as a Parquet output (partitions of 100, as the workers write them), loaded
+   into a fresh store (`scale.load_parquet`: 500 records a transaction, COPY on PostgreSQL),
+   against `Store.ingest` of the same records into another fresh store (50 a transaction, as
+   the parallel ingest's writer does): articles/s of each, and CPU seconds of this process.
 
 Prints one `key=value` line per figure.
 """
@@ -37,6 +42,7 @@ from newsgraph.article import Article, text_id
 from newsgraph.settings import Settings
 from newsgraph.store import Filters, Page, Store, open_store
 from newsgraph.store.runner import bulk_ingest
+from newsgraph.store.writer import Origin
 
 SYLLABLES = ("ka", "vo", "le", "mi", "ro", "na", "zu", "te", "po", "si", "da", "ru", "ve", "lo", "bi", "ne")
 VOCABULARY = (
@@ -155,6 +161,38 @@ def drop_schema(url: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def load_against_ingest(
+    label: str, locations: list[str], base: list[Article], count: int, folder: Path
+) -> None:
+    """Figure 5: the same records stored by `Store.ingest` and by a load of their Parquet output."""
+    from newsgraph.scale.load import load_parquet
+    from newsgraph.scale.work import write_parquet
+
+    articles = list(records(base, count, seed=11))
+    out = folder / f"parquet-{label}-{uuid.uuid4().hex[:6]}"
+    for i in range(0, len(articles), 100):
+        write_parquet([(a, Origin.of(a)) for a in articles[i : i + 100]], out, f"{i:08d}")
+    ingest_location, load_location = locations
+    with open_store(ingest_location) as store:
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        report = store.ingest(articles, batch_size=50)
+        ingest_seconds, ingest_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    assert report.stored == len(articles), report.summary()
+    open_store(load_location).close()  # created and migrated outside the timing, as for ingest
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    summary = load_parquet(out, load_location, progress=False)
+    load_seconds, load_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    assert summary.stored == len(articles) and not summary.failed, summary.text()
+    print(
+        f"{label}_ingest_articles_per_s={len(articles) / ingest_seconds:.1f} "
+        f"{label}_ingest_cpu_seconds={ingest_cpu:.1f} "
+        f"{label}_load_articles_per_s={len(articles) / load_seconds:.1f} "
+        f"{label}_load_cpu_seconds={load_cpu:.1f} "
+        f"{label}_load_vs_ingest={ingest_seconds / load_seconds:.2f} (articles={len(articles)}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=100_000, help="size of the store for query latency")
@@ -166,6 +204,10 @@ def main() -> int:
     ap.add_argument("--db-dir", type=Path, help="where the SQLite files go (default: a temporary folder)")
     ap.add_argument("--existing", metavar="PATH|URL", help="only time the queries, on a store built before")
     ap.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one database only")
+    ap.add_argument(
+        "--load-articles", type=int, default=1000, help="records of figure 5 (load against ingest)"
+    )
+    ap.add_argument("--only-load", action="store_true", help="figure 5 alone")
     args = ap.parse_args()
     if args.existing:
         with open_store(args.existing, create=False) as store:
@@ -190,6 +232,20 @@ def main() -> int:
         backends = [b for b in backends if b[0] == args.only]
     for label, location, schema in backends:
         try:
+            fresh: list[tuple[str, str | None]] = []  # two new stores for figure 5
+            for _ in range(2):
+                if label == "postgresql":
+                    fresh.append(pg_schema(args.pg))
+                else:
+                    fresh.append((str(folder / f"bench-{uuid.uuid4().hex[:6]}.db"), None))
+            try:
+                load_against_ingest(label, [f[0] for f in fresh], ok, args.load_articles, folder)
+            finally:
+                for _, made in fresh:
+                    if made:
+                        drop_schema(args.pg, made)
+            if args.only_load:
+                continue
             with open_store(location) as store:
                 t0 = time.perf_counter()
                 report = store.ingest(ok)

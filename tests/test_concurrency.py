@@ -200,6 +200,57 @@ def test_two_ingests_of_the_same_articles_store_each_once(location: str) -> None
             assert store.db.scalar("SELECT count(*) FROM articles_fts_docsize") == 30
 
 
+def test_two_loads_of_one_parquet_output_at_once_store_each_article_and_person_once(
+    location: str, tmp_path: Path
+) -> None:
+    """Two `newsgraph load` of the same folder at once (COPY on PostgreSQL, exclusive registry
+    lock per transaction), while an ingest stores the same people under other articles."""
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    from newsgraph.scale.load import load_parquet
+    from newsgraph.scale.work import write_parquet
+    from newsgraph.store.writer import Origin
+
+    open_store(location).close()
+    count = 30
+    loaded = people_articles("north", count)
+    folder = tmp_path / "parquet"
+    for i in range(0, count, 10):
+        write_parquet([(a, Origin.of(a)) for a in loaded[i : i + 10]], folder, f"{i:04d}")
+    barrier = threading.Barrier(3)
+    summaries: list[Any] = []
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            barrier.wait(timeout=60)
+            summaries.append(load_parquet(folder, location, batch_size=4, progress=False))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def ingest() -> None:
+        try:
+            with open_store(location) as mine:
+                barrier.wait(timeout=60)
+                summaries.append(mine.ingest(people_articles("south", count)))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load), threading.Thread(target=load), threading.Thread(target=ingest)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    assert sum(s.stored for s in summaries) == 2 * count
+    assert not any(s.failed for s in summaries)
+    with open_store(location) as store:
+        assert store.stats().articles == 2 * count and store.stats().quotes == 4 * count
+        assert store.db.scalar("SELECT count(*) FROM entities") == 2 * count
+        assert store.db.all("SELECT name FROM entities GROUP BY name HAVING count(*) > 1") == []
+        assert store.db.scalar("SELECT count(*) FROM copies") == 2 * count
+        assert store.db.all("SELECT rows, complete FROM loaded_parts") == [(10, 1)] * 3
+
+
 WRITER_SCRIPT = """
 import json, sys
 from newsgraph.article import Article

@@ -23,6 +23,7 @@ pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) i
 
 import contextlib
 
+from conftest import pg_schema
 from newsgraph.api import analyze_paths
 from newsgraph.article import Article
 from newsgraph.errors import Errors, NewsgraphError
@@ -232,8 +233,8 @@ def _records(location: str) -> dict[str, dict[str, Any]]:
 
 
 def _rows(location: str, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(location) as conn:
-        return list(conn.execute(sql))
+    with open_store(location, create=False) as store:
+        return store.db.all(sql)
 
 
 def check_store(location: str, expected: dict[str, dict[str, Any]]) -> None:
@@ -280,6 +281,8 @@ def test_parquet_partitions_and_manifest_resume(
     assert len(files) == first.partitions == first.partitions_done and first.stored == corpus.articles
     manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))["partitions"]
     assert len(manifest) == len(files) and not list(out.glob(".*tmp"))
+    # Each partition's place among the inputs, for `newsgraph load` to load them in that order.
+    assert sorted(entry["order"] for entry in manifest.values()) == list(range(len(files)))
 
     def records() -> list[dict[str, Any]]:
         return [r for f in sorted(out.glob("part-*.parquet")) for r in read_parquet_records(str(f))]
@@ -304,16 +307,61 @@ def test_a_broken_manifest_is_one_clear_error(tmp_path: Path, corpus: Corpus) ->
         ingest_parallel(corpus.paths, SETTINGS, parquet=str(tmp_path), workers=1, progress=False)
 
 
+def test_into_postgresql_each_worker_stores_its_partitions_over_its_own_connection(
+    tmp_path: Path,
+    corpus: Corpus,
+    expected: dict[str, dict[str, Any]],
+    scheduler: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shard twice, under two names: the same articles (and people) in partitions that two
+    # workers store at the same time.
+    again = tmp_path / "again.jsonl"
+    again.write_bytes(corpus.shard.read_bytes())
+    twice = sum(1 for line in again.read_text(encoding="utf-8").splitlines() if line.strip())
+
+    def client_writes(*args: Any) -> None:
+        raise AssertionError("the client stored records: the workers should have")
+
+    monkeypatch.setattr(scale_runner, "_store", client_writes)
+    with pg_schema("scale", "PostgreSQL parallel ingest") as url:
+        first = ingest_parallel(
+            [*corpus.paths, str(again)],
+            SETTINGS,
+            db=url,
+            scheduler=scheduler,
+            progress=False,
+            target_bytes=SMALL,
+        )
+        assert not first.failed, first.failed
+        assert first.stored == corpus.articles and first.duplicates == twice
+        assert _records(url) == expected
+        copies = _rows(url, "SELECT article_id, source FROM copies")
+        assert len(copies) == corpus.articles + twice
+        assert not _rows(url, "SELECT name, type FROM entities GROUP BY name, type HAVING count(*) > 1")
+        again_run = ingest_parallel(
+            [*corpus.paths, str(again)],
+            SETTINGS,
+            db=url,
+            scheduler=scheduler,
+            progress=False,
+            target_bytes=SMALL,
+        )
+        assert again_run.stored == again_run.duplicates == again_run.words == 0
+        assert again_run.skipped == corpus.articles + twice
+        assert len(_rows(url, "SELECT article_id, source FROM copies")) == len(copies)
+
+
 # -- resume after SIGKILL -------------------------------------------------------------------------
-def _count(db: Path) -> int:
+def _count(db: str) -> int:
     try:
-        return int(_rows(str(db), "SELECT count(*) FROM articles")[0][0])
-    except sqlite3.Error:
+        return int(_rows(db, "SELECT count(*) FROM articles")[0][0])
+    except (sqlite3.Error, NewsgraphError):
         return 0
 
 
-def _start(corpus: Corpus, db: Path, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "newsgraph.scale", *corpus.paths, "--db", str(db), "--workers", "2"]
+def _start(corpus: Corpus, db: str, log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "newsgraph.scale", *corpus.paths, "--db", db, "--workers", "2"]
     command += ["--partition-mb", str(SMALL / 2**20), "--commit-every", "3"]
     with log.open("ab") as out:
         # A session of its own: the kill takes the client and its worker processes together.
@@ -326,11 +374,20 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=60)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def killed_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "killed.db")
+    else:  # each worker writes over its own connection
+        with pg_schema("killed", "PostgreSQL parallel ingest") as url:
+            yield url
+
+
 def test_resume_after_sigkill_stores_every_article_exactly_once(
-    tmp_path: Path, corpus: Corpus, expected: dict[str, dict[str, Any]]
+    tmp_path: Path, corpus: Corpus, expected: dict[str, dict[str, Any]], killed_store: str
 ) -> None:
     rng = random.Random(8)
-    db, log = tmp_path / "killed.db", tmp_path / "runs.log"
+    db, log = killed_store, tmp_path / "runs.log"
     counts = []
     # First kill at a random moment of the start (cluster, models); then each run is let store a
     # few more articles and killed a random moment (under 0.1 s) later, mid-write as like as not:
@@ -356,7 +413,7 @@ def test_resume_after_sigkill_stores_every_article_exactly_once(
             "newsgraph.scale",
             *corpus.paths,
             "--db",
-            str(db),
+            db,
             "--workers",
             "2",
             "--partition-mb",
@@ -369,7 +426,7 @@ def test_resume_after_sigkill_stores_every_article_exactly_once(
     )
     assert final.returncode == 0, final.stderr[-2000:]
     assert f"{corpus.articles - counts[-1]} articles stored" in final.stdout, (counts, final.stdout)
-    check_store(str(db), expected)
+    check_store(db, expected)
 
 
 def test_parquet_records_load_as_articles(tmp_path: Path, corpus: Corpus, scheduler: str) -> None:

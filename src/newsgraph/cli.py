@@ -269,6 +269,25 @@ def add_store_commands(add_command: Callable[..., argparse.ArgumentParser]) -> N
     )
     ingest.set_defaults(handler=ingest_cli)
 
+    load = add_command(
+        "load",
+        help="bulk-load a Parquet output of ingest --parquet into the store",
+        description=(
+            "Load the Parquet files that `newsgraph ingest --parquet DIR` wrote into the store, in the "
+            "order of their inputs, many records a transaction (COPY on PostgreSQL): the store ends up "
+            "as an ingest of the same inputs leaves it. Idempotent and resumable: the store records how "
+            "far each file is loaded, in the same transactions. A corrupt file or a bad record gets "
+            "one line on standard error and the rest is loaded; the exit status is then 1."
+        ),
+    )
+    load.add_argument("folder", metavar="DIR", help="the folder ingest --parquet wrote")
+    _store_option(load)
+    load.add_argument(
+        "--commit-every", type=int, default=500, metavar="N", help="records per transaction (500)"
+    )
+    load.add_argument("--no-progress", action="store_true", help="no progress lines on standard error")
+    load.set_defaults(handler=load_cli)
+
     reprocess = add_command(
         "reprocess",
         help="re-analyse stored articles made by older stages",
@@ -647,6 +666,17 @@ def _ingest_on_cluster(args: argparse.Namespace, settings: Settings, out: TextIO
         target_bytes=max(1, int(args.partition_mb * 2**20)),
         commit_every=max(args.commit_every, 50),
     )
+    for failure in summary.failed:
+        print(f"newsgraph: {failure.reason}", file=sys.stderr)
+    out.write(summary.text() + "\n")
+    return EXIT_FAILED_INPUT if summary.failed else EXIT_OK
+
+
+def load_cli(args: argparse.Namespace, out: TextIO) -> int:
+    """`load DIR`: a Parquet output into the store (newsgraph.scale.load)."""
+    from .scale.load import load_parquet
+
+    summary = load_parquet(args.folder, args.db, batch_size=args.commit_every, progress=not args.no_progress)
     for failure in summary.failed:
         print(f"newsgraph: {failure.reason}", file=sys.stderr)
     out.write(summary.text() + "\n")

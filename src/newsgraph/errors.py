@@ -65,6 +65,8 @@ class Errors(StrEnum):
     E309 = "E309 cannot write {output}: {reason}"
     E310 = "E310 the store {db} failed: {reason}"
     E311 = "E311 bad value for {option}: {value!r} ({reason})"
+    E312 = "E312 cannot load {input}: {reason}"
+    E313 = "E313 {input}: not a record newsgraph can store ({reason}); the others are loaded"
 
     def format(self, *args: object, **kwargs: object) -> str:
         return self.value.format(*args, **kwargs)

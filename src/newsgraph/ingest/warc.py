@@ -89,13 +89,15 @@ def iter_warc(path: Path, source: str, settings: Settings) -> Iterator[Article]:
         gzipped = head[:2] == _GZIP_MAGIC[:2]
         position: int | None = 0
         while position is not None:
-            position = yield from _read_from(stream, position, source, settings, gzipped)
+            position = yield from read_from(stream, position, source, settings, gzipped)
 
 
-def _read_from(
+def read_from(
     stream: IO[bytes], position: int, source: str, settings: Settings, gzipped: bool
 ) -> Generator[Article, None, int | None]:
-    """Read records from `position` on; after a broken record, return where the next may start."""
+    """Read records from `position` on; after a broken record, return where the next may start.
+
+    Public for readers of a byte range of one file (newsgraph.scale cuts a WARC at record starts)."""
     stream.seek(position)
     records = _Records(stream)
     start = position

@@ -59,8 +59,9 @@ class Summary:
             f"done: {self.stored} articles stored, {self.duplicates} duplicates "
             f"(near-duplicate stories {self.near_duplicates}), {self.skipped} skipped (stored before), "
             f"{len(self.failed)} failed; {self.partitions_done + self.partitions_resumed}/{self.partitions} "
-            f"partitions ({self.partitions_resumed} from an earlier run) on {self.workers} workers "
-            f"in {self.seconds:.1f} s ({rate:.1f} articles/s, {self.words} words)"
+            f"partitions ({self.partitions_resumed} from an earlier run)"
+            + (f" on {self.workers} workers" if self.workers else "")
+            + f" in {self.seconds:.1f} s ({rate:.1f} articles/s, {self.words} words)"
         ]
         for code, n, example in self.reasons():
             lines.append(f"failed {n} × {code}, e.g. {example.reason}")
@@ -71,8 +72,15 @@ class Progress:
     """A progress bar over partitions; `update` as each one finishes, `close` at the end."""
 
     def __init__(
-        self, partitions: int, total_bytes: int, *, stream: TextIO | None = None, enabled: bool = True
+        self,
+        partitions: int,
+        total_bytes: int,
+        *,
+        stream: TextIO | None = None,
+        enabled: bool = True,
+        verb: str = "ingest",
     ):
+        self.verb = verb  # what the line says is going on: ingest, load
         self.partitions = partitions
         self.total_bytes = max(total_bytes, 1)
         self.stream = stream or sys.stderr
@@ -108,7 +116,7 @@ class Progress:
         filled = round(fraction * BAR_WIDTH)
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
         return (
-            f"ingest [{bar}] {done}/{self.partitions} partitions, {articles} articles, "
+            f"{self.verb} [{bar}] {done}/{self.partitions} partitions, {articles} articles, "
             f"{len(summary.failed)} failed, {rate:.1f} articles/s, {words:.0f} words/s, "
             f"left {_clock(left)}"
         )

@@ -1,4 +1,4 @@
-"""Parallel ingest on dask.distributed: partitions out to the workers, records back to one writer.
+"""Parallel ingest on dask.distributed: partitions out to the workers, records into the store.
 
     summary = ingest_parallel(["crawl/"], Settings(), db="newsgraph.db")          # a local cluster
     summary = ingest_parallel(paths, settings, parquet="out/", scheduler="tcp://host:8786")
@@ -6,12 +6,15 @@
 By default a LocalCluster of one single-threaded worker process per core (spaCy and the
 analysers are CPU-bound Python: processes, not threads). The client submits a few partitions per
 worker at a time (so neither the client nor the cluster holds more than a few partitions of
-records), and as each finishes it writes its articles to the store through `Store.ingest` in
-batched transactions: the client is the only writer.
+records). Into a SQLite store the client is the only writer: as each partition finishes it
+writes its articles through `Store.ingest` in batched transactions. Into a PostgreSQL store each
+worker writes its own partitions over its own connection (opened once, by a worker plugin), in
+batched transactions, and the client receives only counts and failures.
 
 Resume, after a run stopped at any moment (SIGKILL included): with a store, a worker skips every
-input whose raw text is stored already (a read-only lookup; the client records its copy), and
-`Store.ingest` drops an article already stored by id, so nothing is lost or stored twice; with
+input whose raw text is stored already (the client, or on PostgreSQL the worker, records its
+copy), and `Store.ingest` drops an article already stored by id, so nothing is lost or stored
+twice, even when a partition of a worker that died is done again by another; with
 Parquet, a manifest of finished partitions (written atomically after each one) is read first and
 a partition file has a fixed name written by rename, so a partition done twice is one file.
 """
@@ -19,12 +22,13 @@ a partition file has a fixed name written by rename, so a partition done twice i
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
 import socket
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,14 +131,28 @@ def ingest_parallel(
     else:
         location = db or default_location()
         store = open_store(location)  # created and migrated here, before any worker looks into it
+    direct = location is not None and is_postgres(location)  # each worker writes, over its own connection
+    if direct and store is not None:
+        store.close()
+        store = None
     todo = [p for p in plan.partitions if manifest is None or p.key not in manifest.done]
+    order = {p.key: i for i, p in enumerate(plan.partitions)}  # the inputs' order, for `load`
     summary.partitions_resumed = len(plan.partitions) - len(todo)
     bar = Progress(len(plan.partitions), plan.size, enabled=progress)
     bytes_done = sum(p.size for p in plan.partitions) - sum(p.size for p in todo)
     try:
-        with _cluster(workers, scheduler, settings) if todo else _no_cluster() as client:
+        writes = location if direct else None
+        with _cluster(workers, scheduler, settings, writes) if todo else _no_cluster() as client:
             summary.workers = len(client.scheduler_info(n_workers=-1)["workers"]) if todo else 0
-            outcomes = _run(client, todo, settings, _for_workers(location), parquet) if todo else iter(())
+            task = functools.partial(
+                analyse_partition,
+                settings=settings,
+                db=_for_workers(location),
+                parquet=parquet,
+                write=direct,
+                commit_every=commit_every,
+            )
+            outcomes = _run(client, todo, task) if todo else iter(())
             for partition, outcome in outcomes:
                 bytes_done += partition.size
                 if isinstance(outcome, BaseException):
@@ -143,7 +161,7 @@ def ingest_parallel(
                     )
                     summary.failed.append(Failure(source=partition.label, reason=reason))
                 else:
-                    _take(outcome, summary, store, manifest, commit_every)
+                    _take(outcome, summary, store, manifest, commit_every, order.get(outcome.key))
                     summary.partitions_done += 1
                 summary.seconds = time.monotonic() - started
                 bar.update(summary, bytes_done)
@@ -169,7 +187,12 @@ def _for_workers(location: str | None) -> str | None:
 
 
 def _take(
-    outcome: Outcome, summary: Summary, store: Store | None, manifest: Manifest | None, commit_every: int
+    outcome: Outcome,
+    summary: Summary,
+    store: Store | None,
+    manifest: Manifest | None,
+    commit_every: int,
+    order: int | None,
 ) -> None:
     """Store (or record) what one partition gave."""
     summary.failed.extend(outcome.failed)
@@ -181,10 +204,27 @@ def _take(
         summary.stored += outcome.written
         manifest.add(
             outcome.key,
-            {"label": outcome.label, "records": outcome.written, "failed": len(outcome.failed)},
+            {
+                "label": outcome.label,
+                "records": outcome.written,
+                "failed": len(outcome.failed),
+                "order": order,
+            },
         )
         return
-    assert store is not None
+    report = outcome.stored
+    if report is None:  # the records came back: this client stores them
+        assert store is not None
+        report = _store(outcome, store, commit_every)
+    summary.stored += report.stored
+    summary.duplicates += report.duplicates
+    summary.near_duplicates += report.near_duplicates
+    summary.skipped += report.skipped
+    summary.failed.extend(report.failed)
+
+
+def _store(outcome: Outcome, store: Store, commit_every: int) -> IngestReport:
+    """Write a partition's articles (and the copies of inputs stored before) into the store."""
     report = IngestReport()
     for raw, source in outcome.seen:
         seen = store.seen_input(raw, source)
@@ -201,15 +241,11 @@ def _take(
         origin=lambda a: origins.get(id(a)),
         report=report,
     )
-    summary.stored += report.stored
-    summary.duplicates += report.duplicates
-    summary.near_duplicates += report.near_duplicates
-    summary.skipped += report.skipped
-    summary.failed.extend(report.failed)
+    return report
 
 
 def _run(
-    client: Any, todo: list[Partition], settings: Settings, db: str | None, parquet: str | None
+    client: Any, todo: list[Partition], task: Callable[[Partition], Outcome]
 ) -> Iterator[tuple[Partition, Outcome | BaseException]]:
     """Each partition with its outcome (or the exception that ended it), as they finish; only a
     few partitions per worker are submitted at a time (more as workers join the cluster)."""
@@ -223,9 +259,7 @@ def _run(
             partition = next(queue, None)
             if partition is None:
                 return
-            future = client.submit(
-                analyse_partition, partition, settings, db=db, parquet=parquet, pure=False, retries=1
-            )
+            future = client.submit(task, partition, pure=False, retries=1)
             running[future.key] = partition
             pending.add(future)
 
@@ -248,8 +282,12 @@ def _no_cluster() -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _cluster(workers: int | None, scheduler: str | None, settings: Settings) -> Iterator[Any]:
-    """A Dask client on the given scheduler, or on a new local cluster of single-threaded processes."""
+def _cluster(
+    workers: int | None, scheduler: str | None, settings: Settings, writes: str | None = None
+) -> Iterator[Any]:
+    """A Dask client on the given scheduler, or on a new local cluster of single-threaded
+    processes; every worker loads the models when it joins and, given the PostgreSQL store it
+    `writes` to, opens its connection to it."""
     try:
         dask = distributed()
     except ImportError as exc:
@@ -259,7 +297,9 @@ def _cluster(workers: int | None, scheduler: str | None, settings: Settings) -> 
             value=workers,
             reason='parallel ingest needs dask.distributed: pip install "newsgraph[scale]"',
         ) from exc
-    from .plugin import Preload
+    from .plugin import Preload, StoreConnection
+
+    plugins = [Preload(settings), *([StoreConnection(writes)] if writes else [])]
 
     if scheduler is not None:
         try:
@@ -269,7 +309,8 @@ def _cluster(workers: int | None, scheduler: str | None, settings: Settings) -> 
                 Errors.E202, option="scheduler", value=scheduler, reason=f"cannot connect: {_one_line(exc)}"
             ) from exc
         try:
-            client.register_plugin(Preload(settings))
+            for plugin in plugins:
+                client.register_plugin(plugin)
             yield client
         finally:
             client.close()
@@ -286,7 +327,8 @@ def _cluster(workers: int | None, scheduler: str | None, settings: Settings) -> 
     try:
         client = dask.Client(cluster)
         try:
-            client.register_plugin(Preload(settings))
+            for plugin in plugins:
+                client.register_plugin(plugin)
             yield client
         finally:
             client.close()

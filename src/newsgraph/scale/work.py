@@ -2,10 +2,15 @@
 
 Runs in the Dask worker process. Models load once per process: `nlp.load` and the gazetteer are
 cached at module level, and the `Preload` worker plugin fills those caches when the worker joins,
-before the first partition arrives. A worker never writes to the store (the client is the one
-writer); it only looks up, read-only, which inputs are stored already, so that a resumed run does
-not analyse them again. With `parquet` set it writes its partition's records to one Parquet file,
-under a temporary name renamed when complete.
+before the first partition arrives. Where the records go:
+
+- a SQLite store: back to the client, the one writer (SQLite takes one writer at a time); the
+  worker only looks up, read-only, which inputs are stored already, so that a resumed run does
+  not analyse them again;
+- a PostgreSQL store (`write=True`): the worker stores them itself, over its own connection
+  (opened once per process, by the `StoreConnection` plugin), in transactions of `commit_every`
+  articles, and hands back only counts and failures;
+- `parquet`: one Parquet file for the partition, under a temporary name renamed when complete.
 """
 
 from __future__ import annotations
@@ -27,21 +32,23 @@ from ..errors import Errors, InputError, NewsgraphError
 from ..ingest import iter_articles, jsonl, warc
 from ..ingest.text import failure
 from ..settings import Settings
-from ..store import Failure, Store, open_store
+from ..store import Failure, IngestReport, Store, open_store
 from ..store.db import is_postgres
-from ..store.writer import Origin, raw_sha
+from ..store.runner import store_items
+from ..store.writer import Origin
 from .partitions import Partition, Window
 
 log = logging.getLogger(__name__)
 
 # Columns of a partition's Parquet file: the record and what the store keeps beside it.
 PARQUET_COLUMNS = ("id", "source", "title", "published", "language", "text", "raw", "origin", "record")
+PARQUET_PREFIX, PARQUET_SUFFIX = "part-", ".parquet"  # a partition's file: part-KEY.parquet
 
 
 @dataclass
 class Outcome:
     """What a partition gave: analysed articles for the client to store (or the Parquet file
-    written), inputs already stored, and failures."""
+    written, or what the worker stored itself), inputs already stored, and failures."""
 
     key: str
     label: str
@@ -49,6 +56,7 @@ class Outcome:
     seen: list[tuple[str, str]] = field(default_factory=list)  # (raw, source) stored before
     failed: list[Failure] = field(default_factory=list)
     written: int = 0  # records written to `parquet_file`
+    stored: IngestReport | None = None  # what the worker stored itself (PostgreSQL), ids included
     parquet_file: str | None = None
     words: int = 0  # words of the texts analysed
     seconds: float = 0.0  # time the worker spent on it
@@ -92,7 +100,7 @@ def _warc_range(partition: Partition, settings: Settings) -> Iterator[Article]:
             stream: Any = Window(raw, partition.end)  # an IO[bytes] to warcio, which reads and seeks
             position: int | None = partition.start
             while position is not None and (partition.end is None or position < partition.end):
-                position = yield from warc._read_from(stream, position, source, settings, gzipped)
+                position = yield from warc.read_from(stream, position, source, settings, gzipped)
     except OSError as exc:
         yield failure(Errors.E001, input=source, reason=str(exc.strerror or exc))
     except InputError as exc:
@@ -101,6 +109,7 @@ def _warc_range(partition: Partition, settings: Settings) -> Iterator[Article]:
 
 # -- per-process caches -------------------------------------------------------------------------
 _STORES: dict[str, Store | None] = {}
+_WRITERS: dict[str, Store] = {}
 
 
 def _stored_inputs(location: str) -> Store | None:
@@ -125,10 +134,24 @@ def _stored_inputs(location: str) -> Store | None:
     return _STORES[location]
 
 
+def writer_store(location: str) -> Store:
+    """This process's own connection to a PostgreSQL store, to write to; opened once (the client
+    created and migrated the store before any worker came). Raises StoreError if unreachable."""
+    if location not in _WRITERS:
+        _WRITERS[location] = open_store(location, create=False)
+    return _WRITERS[location]
+
+
+def close_writers() -> None:
+    """Close the connections `writer_store` opened (the worker is leaving)."""
+    while _WRITERS:
+        _, store = _WRITERS.popitem()
+        store.close()
+
+
 def is_stored(store: Store, raw: str) -> bool:
     """Whether this raw input is stored already (the question `Store.seen_input` asks, read-only)."""
-    sha = raw_sha(raw)
-    return store.db.scalar("SELECT 1 FROM copies WHERE raw_sha = ? LIMIT 1", (sha,)) is not None
+    return store.stored_input(raw) is not None
 
 
 def warm_up(settings: Settings) -> None:
@@ -138,18 +161,37 @@ def warm_up(settings: Settings) -> None:
 
 # -- one partition ------------------------------------------------------------------------------
 def analyse_partition(
-    partition: Partition, settings: Settings, *, db: str | None = None, parquet: str | None = None
+    partition: Partition,
+    settings: Settings,
+    *,
+    db: str | None = None,
+    parquet: str | None = None,
+    write: bool = False,
+    commit_every: int = 50,
 ) -> Outcome:
-    """Read, analyse and hand back (or write to Parquet) one partition; never raises for bad input."""
+    """Read, analyse and hand back one partition, or write it: with `write`, into the PostgreSQL
+    store `db` over this worker's connection; with `parquet`, to a Parquet file. Never raises for
+    bad input (a store that fails raises: the client reports the partition)."""
     started, cpu = time.perf_counter(), time.process_time()
     outcome = Outcome(key=partition.key, label=partition.label, worker_pid=os.getpid())
-    store = _stored_inputs(db) if db else None
+    writer = writer_store(db) if write and db else None
+    store = writer or (_stored_inputs(db) if db else None)
+    report = IngestReport()
     origins: dict[int, Origin] = {}
 
     def fresh(articles: Iterator[Article]) -> Iterator[Article]:
         for article in articles:
             if article.error:
                 outcome.failed.append(Failure(source=article.source, reason=article.error))
+            elif writer is not None:
+                seen = writer.seen_input(article.raw, article.source)  # records a new copy
+                if seen is None:
+                    origins[id(article)] = Origin.of(article)
+                    yield article
+                elif seen[1]:
+                    report.duplicates += 1
+                else:
+                    report.skipped += 1
             elif store is not None and is_stored(store, article.raw):
                 outcome.seen.append((article.raw, article.source))
             else:
@@ -164,7 +206,15 @@ def analyse_partition(
             continue
         outcome.words += len(article.text.split())
         done.append((article, origin))
-    if parquet is not None:
+        if writer is not None and len(done) >= commit_every:
+            _write(writer, done, report)
+            done = []
+    if writer is not None:
+        _write(writer, done, report)
+        outcome.failed.extend(report.failed)
+        report.failed = []
+        outcome.stored = report
+    elif parquet is not None:
         outcome.parquet_file = write_parquet(done, Path(parquet), partition.key)
         outcome.written = len(done)
     else:
@@ -175,6 +225,14 @@ def analyse_partition(
     return outcome
 
 
+def _write(store: Store, done: list[tuple[Article, Origin]], report: IngestReport) -> None:
+    """Store analysed articles in one transaction, through the store's bulk writer (COPY for the
+    annotations). The registry's locks keep two workers from creating one person twice; an
+    article another worker stored first becomes a copy."""
+    if done:
+        store_items(store, done, report)
+
+
 def peak_rss() -> int:
     """This process's peak resident memory in bytes."""
     import resource
@@ -183,7 +241,7 @@ def peak_rss() -> int:
 
 
 def parquet_name(key: str) -> str:
-    return f"part-{key}.parquet"
+    return f"{PARQUET_PREFIX}{key}{PARQUET_SUFFIX}"
 
 
 def write_parquet(done: list[tuple[Article, Origin]], folder: Path, key: str) -> str:

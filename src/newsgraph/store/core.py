@@ -234,13 +234,19 @@ class Store:
     def seen_input(self, raw: str, source: str) -> tuple[str, bool] | None:
         """The id of the article stored from this raw input, if any (to skip it before analysis),
         and whether `source` is a new copy of it (recorded now) rather than one already known."""
-        sha = raw_sha(raw)
-        article_id = self.db.scalar("SELECT article_id FROM copies WHERE raw_sha = ? LIMIT 1", (sha,))
+        article_id = self.stored_input(raw)
         if article_id is None:
             return None
         with self.db.transaction():
-            added = add_copy(self.db, str(article_id), source, sha)
-        return str(article_id), added
+            added = add_copy(self.db, article_id, source, raw_sha(raw))
+        return article_id, added
+
+    def stored_input(self, raw: str) -> str | None:
+        """The id of the article stored from this raw input, if any; a lookup only (a read-only
+        store answers it too: the parallel workers ask it to skip inputs stored before)."""
+        sha = raw_sha(raw)
+        article_id = self.db.scalar("SELECT article_id FROM copies WHERE raw_sha = ? LIMIT 1", (sha,))
+        return None if article_id is None else str(article_id)
 
     # -- articles --------------------------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:

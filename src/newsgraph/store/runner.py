@@ -13,7 +13,9 @@ from ..article import Article
 from ..ingest import iter_articles
 from ..pipeline import DEFAULT_STAGES, get_stage
 from ..settings import Settings
+from .copying import copying
 from .core import Store
+from .db import Database
 from .models import Failure, IngestReport, ReprocessReport
 from .writer import Origin, delete_article, store_article, store_batch
 
@@ -72,32 +74,20 @@ def bulk_ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Store many analysed articles fast (building a large store): `batch_size` articles per
-    transaction, their full-text rows written together, the database tuned for loading
-    (`Database.bulk`). Idempotent like `Store.ingest`; a batch that fails is stored again one
-    article at a time, so one bad article is reported and the others are kept."""
+    transaction, their full-text rows written together, their annotations by COPY on PostgreSQL,
+    the database tuned for loading (`Database.bulk`). Idempotent like `Store.ingest`; a batch
+    that fails is stored again one article at a time, so one bad article is reported and the
+    others are kept."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, not {batch_size}")
     report = report if report is not None else IngestReport()
-    db = store.db
 
     def write(batch: list[Article]) -> None:
-        try:
-            with db.transaction():
-                verdicts = store_batch(db, [(a, Origin.of(a)) for a in batch])
-        except Exception:  # whatever it was, the articles are tried one by one
-            store.ingest(batch, report=report)  # one transaction each: the bad one is reported
-        else:
-            for article, verdict in zip(batch, verdicts, strict=True):
-                if verdict == "exact":
-                    report.duplicates += 1
-                else:
-                    report.stored += 1
-                    report.ids.append(article.id)
-                    report.near_duplicates += verdict == "near"
+        store_items(store, [(a, Origin.of(a)) for a in batch], report)
         if progress:
             progress(report)
 
-    with db.bulk():
+    with store.db.bulk():
         pending: list[Article] = []
         for article in articles:
             if article.error:
@@ -110,6 +100,40 @@ def bulk_ingest(
         if pending:
             write(pending)
     return report
+
+
+def store_items(
+    store: Store,
+    items: Sequence[tuple[Article, Origin]],
+    report: IngestReport,
+    *,
+    also: Callable[[Database], None] | None = None,
+) -> None:
+    """Store analysed articles in one transaction (the bulk path: `writer.store_batch`, with COPY
+    on PostgreSQL), `also` run inside it (a loader's note of how far it got); if that fails,
+    each article in a transaction of its own (`Store.ingest`: the bad one is reported), then
+    `also` in its own."""
+    db = store.db
+    try:
+        with db.transaction():
+            with copying(db) as target:
+                verdicts = store_batch(target, items)
+            if also is not None:
+                also(db)
+    except Exception:  # whatever it was, the articles are tried one by one
+        origins = {id(article): origin for article, origin in items}
+        store.ingest((a for a, _ in items), origin=lambda a: origins.get(id(a)), report=report)
+        if also is not None:
+            with db.transaction():
+                also(db)
+        return
+    for (article, _), verdict in zip(items, verdicts, strict=True):
+        if verdict == "exact":
+            report.duplicates += 1
+        else:
+            report.stored += 1
+            report.ids.append(article.id)
+            report.near_duplicates += verdict == "near"
 
 
 def current_stages(settings: Settings) -> list[str]:

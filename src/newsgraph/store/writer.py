@@ -61,6 +61,15 @@ class Origin:
         return cls(data["source"], data["title"], data["published"], data["language"], bool(data["as_is"]))
 
 
+def restored(record: dict[str, Any], raw: str) -> Article:
+    """An analysed record read back (from a Parquet output) with the raw input it was made from,
+    which the record itself does not carry: the store keeps it (for `reprocess`) and knows the
+    input by its hash. Raises ValueError (pydantic's ValidationError) for a record that is not one."""
+    article = Article.model_validate(record)
+    article._raw = raw  # what the reader set on the original Article, never serialised
+    return article
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
