@@ -457,6 +457,21 @@ def test_two_spellings_of_one_person_are_one_entity(store: Store) -> None:
     assert store.entity("Nobody Atall") is None
 
 
+def test_spellings_that_fold_alike_are_all_listed_as_aliases(store: Store) -> None:
+    """Zelensky and Zelenskyy have one transliteration-folded form; both spellings are kept."""
+    from newsgraph.store.registry import folded, resolve
+
+    assert folded("Taras Zelensky") == folded("Taras Zelenskyy")
+    with store.db.transaction():
+        first = resolve(store.db, "Taras Zelensky", "PERSON", ["Taras Zelensky"])
+        second = resolve(store.db, "Taras Zelenskyy", "PERSON", ["Taras Zelenskyy", "Taras Zelensky"])
+    assert first == second
+    person = store.entity(first)
+    assert person is not None
+    assert {"Taras Zelensky", "Taras Zelenskyy"} <= set(person.entity.aliases)
+    assert [e.id for e in store.find_entities("Taras Zelenskyy")] == [first]
+
+
 def test_a_surname_alone_joins_a_person_only_when_one_fits(store: Store) -> None:
     def person(name: str, written: list[str], source: str) -> Article:
         text = f"{name} spoke in {source}. " + " ".join(f"{w} spoke." for w in written if w != name)

@@ -38,12 +38,7 @@ from .work import PARQUET_PREFIX, PARQUET_SUFFIX
 # The columns a load reads: the record, and what the store keeps beside it (work.PARQUET_COLUMNS).
 NEEDED = ("raw", "origin", "record")
 DEFAULT_BATCH = 500  # records a transaction
-# How far the load of each file got, written in the transaction of each batch. Made here, not by a
-# migration: a store that never loads Parquet never has it.
-LOADED_PARTS = (
-    "CREATE TABLE IF NOT EXISTS loaded_parts (part TEXT PRIMARY KEY, rows INTEGER NOT NULL, "
-    "complete INTEGER NOT NULL, loaded TEXT NOT NULL)"
-)
+# How far the load of each file got (the table `loaded_parts`, migration 0004).
 NOTE = (
     "INSERT INTO loaded_parts (part, rows, complete, loaded) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (part) DO UPDATE SET rows = excluded.rows, complete = excluded.complete, "
@@ -108,15 +103,11 @@ def load_parquet(
         summary.seconds = time.monotonic() - started
         bar.update(summary, bytes_done)
 
-    with open_store(db or default_location()) as store:
-        with store.db.transaction():
-            store.db.lock(["loaded_parts"])  # two loads starting at once: one creates the table
-            store.db.execute(LOADED_PARTS)
-        with store.db.bulk():
-            for part in files:
-                _load_file(store, part, summary, batch_size, show)
-                bytes_done += part.path.stat().st_size
-                show()
+    with open_store(db or default_location()) as store, store.db.bulk():
+        for part in files:
+            _load_file(store, part, summary, batch_size, show)
+            bytes_done += part.path.stat().st_size
+            show()
     summary.seconds = time.monotonic() - started
     bar.update(summary, bytes_done, final=True)
     bar.close()

@@ -208,10 +208,48 @@ ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
 CREATE INDEX articles_tsv ON articles USING GIN (tsv)
 """
 
+# How far `newsgraph load` got in each Parquet file, written in the transaction of each batch.
+LOADED_PARTS = """
+CREATE TABLE IF NOT EXISTS loaded_parts (
+    part TEXT PRIMARY KEY,
+    rows INTEGER NOT NULL,
+    complete INTEGER NOT NULL,
+    loaded TEXT NOT NULL
+)
+"""
+
+# An alias per spelling, not per transliteration-folded form: Gritsenko and Hrytsenko fold alike,
+# and both are listed now (the folded form stays indexed for lookups). SQLite cannot change a
+# primary key in place: the table is copied.
+ALIASES_BY_SPELLING_SQLITE = """
+CREATE TABLE aliases_new (
+    entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    skel TEXT NOT NULL,
+    PRIMARY KEY (entity_id, alias)
+);
+INSERT INTO aliases_new (entity_id, alias, folded, skel) SELECT entity_id, alias, folded, skel FROM aliases;
+DROP TABLE aliases;
+ALTER TABLE aliases_new RENAME TO aliases;
+CREATE INDEX aliases_folded ON aliases (folded);
+CREATE INDEX aliases_skel ON aliases (skel)
+"""
+ALIASES_BY_SPELLING_POSTGRESQL = """
+ALTER TABLE aliases DROP CONSTRAINT aliases_pkey;
+ALTER TABLE aliases ADD PRIMARY KEY (entity_id, alias)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", sql=INITIAL),
     Migration("0002_fulltext", sqlite=FULLTEXT_SQLITE, postgresql=FULLTEXT_POSTGRESQL),
     Migration("0003_quote_speaker_index", sql="CREATE INDEX quotes_speaker_name ON quotes (speaker_name)"),
+    Migration("0004_loaded_parts", sql=LOADED_PARTS),
+    Migration(
+        "0005_aliases_by_spelling",
+        sqlite=ALIASES_BY_SPELLING_SQLITE,
+        postgresql=ALIASES_BY_SPELLING_POSTGRESQL,
+    ),
 )
 
 CREATE_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"

@@ -175,7 +175,7 @@ def resolve_all(db: Database, items: Sequence[tuple[str, str, Sequence[str]]]) -
         known: set[str] = set()
         if matched:
             entity_id = matched[0]
-            known = {folded(a) for a in found[entity_id]}
+            known = set(found[entity_id])
             # The canonical name is the fullest seen: "Kavalenka" becomes "Andrei Kavalenka".
             if len(words(name)) > max(len(words(a)) for a in found[entity_id]):
                 db.execute("UPDATE entities SET name = ? WHERE id = ?", (name, entity_id))
@@ -186,7 +186,7 @@ def resolve_all(db: Database, items: Sequence[tuple[str, str, Sequence[str]]]) -
             )
             assert row is not None
             entity_id = int(row[0])
-        new = [n for n in names if folded(n) and folded(n) not in known]
+        new = [n for n in names if folded(n) and n not in known]  # every spelling (migration 0005)
         db.executemany(
             "INSERT INTO aliases (entity_id, alias, folded, skel) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(entity_id, n, folded(n), skel(n)) for n in new],
