@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from newsgraph import analyze
-from newsgraph.nlp import load
+from newsgraph.nlp import load, model_name, ruler_match
 from newsgraph.parse import LONG_RUN, make_doc
 
 
@@ -42,3 +43,59 @@ def test_a_wall_of_marks_is_analysed_in_seconds_not_minutes() -> None:
     assert time.monotonic() - started < 60  # a hang guard, not a speed figure: it takes about 1 s
     assert article.error is None
     assert [e.name for e in article.entities if e.type == "PERSON"] == ["Olena Kravets"]
+
+
+# --- the attribute ruler and the lemmatizer made fast (newsgraph.nlp.speed_up) ----------------------
+
+CHECKED = (
+    "ORTH",
+    "TAG",
+    "POS",
+    "MORPH",
+    "LEMMA",
+    "DEP",
+    "HEAD",
+    "ENT_IOB",
+    "ENT_TYPE",
+    "SENT_START",
+)  # fmt: skip
+
+
+def _texts() -> list[str]:
+    """Our own articles (examples, claims and cleaning fixtures) and words the ruler's rarer patterns
+    and the lemmatizer's exceptions are about."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "src" / "newsgraph" / "examples").glob("*.txt"))
+    files += sorted((root / "tests" / "data" / "claims").glob("*.txt"))
+    files += sorted((root / "tests" / "data" / "cleaning").glob("*.dirty.txt"))
+    odd = (
+        "Y'all ain't gonna get it, c'mon, let's go. I gotta say it: you ain't seen nothing. There is a "
+        "man who gets it and got it.  \n\n  \t Do you? It did. Those were the days; that is all.\n"
+    )
+    return [f.read_text(encoding="utf-8") for f in files] + [odd, "", " ", "\n\n"]
+
+
+def test_the_fast_ruler_and_lemmatizer_give_what_spacy_gives() -> None:
+    import spacy
+
+    ours = load()
+    stock = spacy.load(model_name())
+    assert ours.get_pipe("attribute_ruler").match is not type(ours.get_pipe("attribute_ruler")).match
+    texts = _texts()
+    for mine, theirs in zip(ours.pipe(texts), stock.pipe(texts), strict=True):
+        assert (mine.to_array(list(CHECKED)) == theirs.to_array(list(CHECKED))).all(), mine.text[:60]
+        assert [(t.lemma_, str(t.morph), t.pos_) for t in mine] == [
+            (t.lemma_, str(t.morph), t.pos_) for t in theirs
+        ]
+
+
+def test_the_fast_ruler_finds_the_matches_spacy_finds_without_a_parse() -> None:
+    # Without the parser, patterns on DEP see an empty label, as spaCy's Matcher does.
+    nlp = load()
+    ruler = nlp.get_pipe("attribute_ruler")
+    fast = ruler_match(ruler)
+    assert fast is not None
+    with nlp.select_pipes(disable=["parser", "attribute_ruler", "lemmatizer", "ner"]):
+        docs = list(nlp.pipe(_texts()))
+    for doc in docs:
+        assert fast(doc) == type(ruler).match(ruler, doc)

@@ -14,10 +14,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..article import Article, Claim, Quote
-from ..nlp import ents_of, sents_of
+from ..article import Article, Claim, DateMention, Quote
+from ..nlp import entity_of, sents_of
 from ..pipeline import ENGLISH, stage
 from .numbers import SCALES, VAGUE, Number, parse_number, qualifier_after, qualifier_phrase_before
+from .spans import SpanIndex
 
 STAGE_ID: Final = "claims.v1"
 
@@ -74,6 +75,7 @@ PERSON_ORG: Final = frozenset({"PERSON", "ORG"})
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
 _PHONE = re.compile(r"^0\d{2,}$")
+_BASELINE = re.compile(r"\bthan\s+(?:in\s+)?$")  # "36 percent more than in 2022": a baseline
 
 
 @stage(
@@ -103,6 +105,25 @@ class Context:
         )
         self._mention_starts = [m[0] for m in self.mentions]
         self.entity_names = {e.id: e.name for e in article.entities}
+        # Position indexes: every number, event and sentence asks about the spans near it.
+        self._mention_index = SpanIndex((m[0], m[1]) for m in self.mentions)
+        self._org_names = [m for m in self.mentions if m[3] in ("ORG", "FAC", "WORK_OF_ART")]
+        self._org_index = SpanIndex((m[0], m[1]) for m in self._org_names)
+        self._quote_index = SpanIndex((q.start, q.end) for q in article.quotes)
+        self._speakers = [
+            (q.speaker.start, q.speaker.end)
+            for q in article.quotes
+            if q.speaker is not None and q.speaker.start is not None and q.speaker.end is not None
+        ]
+        self._speaker_index = SpanIndex(self._speakers)
+        by_entity: dict[str, list[tuple[int, int]]] = {}
+        for m_start, m_end, eid, _ in self.mentions:
+            by_entity.setdefault(eid, []).append((m_start, m_end))
+        self._entity_mentions = {eid: (spans, SpanIndex(spans)) for eid, spans in by_entity.items()}
+        self._place_index = SpanIndex((p.start, p.end) for p in article.places)
+        self._date_index = SpanIndex((d.start, d.end) for d in article.dates)
+        self._in_org: dict[tuple[int, int], bool] = {}
+        self._dating = [self._may_date(d) for d in article.dates]
 
     def sentence(self, offset: int) -> Any:
         i = bisect_right(self._sent_starts, offset) - 1
@@ -113,8 +134,28 @@ class Context:
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The innermost quote holding [start, end)."""
-        holders = [q for q in self.article.quotes if q.start <= start and end <= q.end]
+        quotes = self.article.quotes
+        holders = [quotes[i] for i in self._quote_index.containing(start, end)]
         return min(holders, key=lambda q: q.end - q.start) if holders else None
+
+    def quotes_overlapping(self, start: int, end: int) -> list[Quote]:
+        """The quotes overlapping [start, end), in the article's order."""
+        return [self.article.quotes[i] for i in self._quote_index.overlapping(start, end)]
+
+    def quotes_starting(self, lo: int, hi: int) -> list[Quote]:
+        """The quotes that start in [lo, hi), in the article's order."""
+        return [self.article.quotes[i] for i in self._quote_index.starting(lo, hi)]
+
+    def speakers_starting(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The spans of the quotes' speakers as written that start in [lo, hi), in the quotes' order."""
+        return [self._speakers[i] for i in self._speaker_index.starting(lo, hi)]
+
+    def mention_spans(self, eid: str, lo: int | None = None, hi: int | None = None) -> list[tuple[int, int]]:
+        """The spans of an entity's mentions in text order; with lo and hi, those within [lo, hi)."""
+        spans, index = self._entity_mentions.get(eid, ([], SpanIndex(())))
+        if lo is None or hi is None:
+            return spans
+        return [spans[i] for i in index.within(lo, hi)]
 
     def entity_at(self, start: int, end: int, types: frozenset[str] = SOURCE_TYPES) -> str | None:
         """The entity with a mention overlapping [start, end), the first such mention."""
@@ -128,20 +169,20 @@ class Context:
 
     def entities_in(self, start: int, end: int, types: frozenset[str]) -> list[str]:
         found: list[str] = []
-        for m_start, m_end, eid, etype in self.mentions:
-            if m_start >= start and m_end <= end and etype in types and eid not in found:
+        for i in self._mention_index.within(start, end):
+            _, _, eid, etype = self.mentions[i]
+            if etype in types and eid not in found:
                 found.append(eid)
         return found
 
     def inside_org(self, start: int, end: int) -> bool:
         """Whether [start, end) lies inside the name of an organisation ("Ministry of Defense of Ukraine")."""
-        return any(
-            etype in ("ORG", "FAC", "WORK_OF_ART")
-            and m_start <= start
-            and end <= m_end
-            and (m_start, m_end) != (start, end)
-            for m_start, m_end, _, etype in self.mentions
-        )
+        known = self._in_org.get((start, end))
+        if known is None:
+            known = self._in_org[(start, end)] = any(
+                self._org_names[i][:2] != (start, end) for i in self._org_index.containing(start, end)
+            )
+        return known
 
     def place_near(self, offset: int, lo: int, hi: int, avoid: Sequence[tuple[int, int]] = ()) -> int | None:
         """The index of the place in [lo, hi) nearest `offset`, those after it first (they say where).
@@ -150,8 +191,10 @@ class Context:
         participants), are not where it happens.
         """
         best: tuple[int, int] | None = None
-        for i, p in enumerate(self.article.places):
-            if p.start < lo or p.end > hi or self.inside_org(p.start, p.end):
+        places = self.article.places
+        for i in self._place_index.within(lo, hi):
+            p = places[i]
+            if self.inside_org(p.start, p.end):
                 continue
             if any(a <= p.start and p.end <= b for a, b in avoid):
                 continue
@@ -166,16 +209,20 @@ class Context:
         "now" is no calendar date, and a baseline ("36 percent more than in 2022") is not the claim's date.
         """
         best: tuple[int, int] | None = None
-        text = self.article.text
-        for i, d in enumerate(self.article.dates):
-            if d.start < lo or d.end > hi or not d.value or d.value.endswith("_REF"):
+        dates = self.article.dates
+        for i in self._date_index.within(lo, hi):
+            if not self._dating[i]:
                 continue
-            if re.search(r"\bthan\s+(?:in\s+)?$", text[max(d.start - 12, 0) : d.start]):
-                continue
-            distance = abs(d.start - offset)
+            distance = abs(dates[i].start - offset)
             if best is None or distance < best[0]:
                 best = (distance, i)
         return best[1] if best else None
+
+    def _may_date(self, d: DateMention) -> bool:
+        """Whether a date may date a claim: a calendar value, not "now" nor a baseline ("than in 2022")."""
+        if not d.value or d.value.endswith("_REF"):
+            return False
+        return not _BASELINE.search(self.article.text[max(d.start - 12, 0) : d.start])
 
     def according_to(self, sent: Any) -> tuple[str | None, str | None]:
         """The source an "according to X" / "X said" in `sent` names: (entity id, name as written)."""
@@ -467,7 +514,7 @@ def _not_a_claim(doc: Any, text: str, found: _Found) -> bool:
 
 def _calendar_date(tok: Any) -> bool:
     """Whether `tok`, in a DATE entity, names a calendar day (June 30, 2022) rather than a span (3 days)."""
-    ent = next((e for e in ents_of(tok.doc) if e.start <= tok.i < e.end), None)
+    ent = entity_of(tok)
     tokens = list(ent) if ent is not None else [tok]
     if {t.lower_ for t in tokens} & MONTHS or _YEAR.match(tok.text):
         return True
@@ -576,7 +623,7 @@ def _counted_noun(doc: Any, found: _Found) -> Any | None:
                 tok = head
                 continue
             break
-        if tok.head.i in span_ids and tok.head is not tok:
+        if tok.head.i in span_ids and tok.head.i != tok.i:
             tok = tok.head
             continue
         break

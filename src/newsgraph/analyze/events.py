@@ -175,7 +175,7 @@ def _real(tok: Any) -> bool:
     """
     verb = tok
     for _ in range(3):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
             break
         verb = verb.head
     chain = [verb, verb.head] if verb.dep_ in ("xcomp", "ccomp", "advcl", "conj") else [verb]
@@ -214,7 +214,7 @@ def _event(ctx: Context, si: int, sent: Any, tok: Any, kind: str) -> _Found:
             if not _mentioned_only_in(ctx, eid, excluded, lo, hi):
                 participants.append(eid)
         if kind == "statement" and not participants:
-            quote = next((q for q in ctx.article.quotes if q.start < hi and q.end > lo and q.speaker), None)
+            quote = next((q for q in ctx.quotes_overlapping(lo, hi) if q.speaker), None)
             if quote is not None and quote.speaker is not None and quote.speaker.entity:
                 participants.append(quote.speaker.entity)
     else:
@@ -252,7 +252,7 @@ def _event(ctx: Context, si: int, sent: Any, tok: Any, kind: str) -> _Found:
 
 
 def _mention_spans(ctx: Context, ids: list[str]) -> list[tuple[int, int]]:
-    return [(s, e) for s, e, eid, _ in ctx.mentions if eid in ids]
+    return sorted(span for eid in set(ids) for span in ctx.mention_spans(eid))
 
 
 def _next_sentence_people(ctx: Context, si: int) -> list[str]:
@@ -269,13 +269,7 @@ def _next_sentence_people(ctx: Context, si: int) -> list[str]:
 
 def _source_spans(ctx: Context, sent: Any) -> list[tuple[int, int]]:
     """Where the sentence names the source of what it says: "according to X", a quote's speaker."""
-    spans: list[tuple[int, int]] = []
-    for q in ctx.article.quotes:
-        speaker = q.speaker
-        if speaker is not None and speaker.start is not None and speaker.end is not None:
-            spans += (
-                [(speaker.start, speaker.end)] if sent.start_char <= speaker.start < sent.end_char else []
-            )
+    spans = ctx.speakers_starting(sent.start_char, sent.end_char)
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in ctx.doc[tok.i + 1].children if c.dep_ == "pobj"]
@@ -287,7 +281,7 @@ def _source_spans(ctx: Context, sent: Any) -> list[tuple[int, int]]:
 
 
 def _mentioned_only_in(ctx: Context, eid: str, spans: list[tuple[int, int]], lo: int, hi: int) -> bool:
-    inside = [(s, e) for s, e, m, _ in ctx.mentions if m == eid and lo <= s and e <= hi]
+    inside = ctx.mention_spans(eid, lo, hi)
     return bool(inside) and all(any(a <= s and e <= b for a, b in spans) for s, e in inside)
 
 
@@ -302,16 +296,15 @@ def _join(found: list[_Found], places: Sequence[Place] = ()) -> list[_Found]:
 
     joined: list[_Found] = []
     for f in found:
-        same = next(
-            (
-                g
-                for g in reversed(joined)
-                if f.sent - g.sent <= JOIN_DISTANCE
-                and g.type == f.type
-                and (set(g.participants) & set(f.participants) or not g.participants or not f.participants)
-            ),
-            None,
-        )
+        same = None
+        for g in reversed(joined):
+            if f.sent - g.sent > JOIN_DISTANCE:
+                break  # the mentions come in text order: every earlier one is further still
+            if g.type == f.type and (
+                set(g.participants) & set(f.participants) or not g.participants or not f.participants
+            ):
+                same = g
+                break
         if same is None:
             joined.append(f)
             continue

@@ -157,7 +157,7 @@ def _stance(sent: Any, verb: Any) -> Stance:
     # "X does not believe that they will cross": the denial sits on the one who stands behind it.
     head = verb
     for _ in range(3):
-        if head.dep_ not in ("ccomp", "xcomp", "acl", "advcl", "relcl") or head.head is head:
+        if head.dep_ not in ("ccomp", "xcomp", "acl", "advcl", "relcl") or head.head.i == head.i:
             break
         head = head.head
         if head.lemma_.lower() in STANCE_HEADS and any(c.dep_ == "neg" for c in head.children):
@@ -171,14 +171,16 @@ def _speaker(ctx: Context, sent: Any, verb: Any) -> tuple[str | None, bool]:
     """Who stands behind the clause of `verb`: (entity id or None, whether anyone was named)."""
     head = verb
     for _ in range(4):
-        if head.dep_ in ("ROOT",) or head.head is head:
+        if head.dep_ in ("ROOT",) or head.head.i == head.i:
             break
         head = head.head
         if head.lemma_.lower() in STANCE_HEADS:
             holder = head
             while holder.pos_ == "NOUN" or holder.pos_ == "ADJ":
                 holder = holder.head  # "made his case that", "is sure that"
-                if holder.head is holder:
+                # By position: spaCy makes a new Token on every access, so `is` never held and a
+                # noun at the root ("The opinion of X that ... will ...") looped for ever.
+                if holder.head.i == holder.i:
                     break
             subj = [c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and subj[0].pos_ == "PRON" and subj[0].lower_ in ("he", "she"):
@@ -199,8 +201,8 @@ def _entity_of(ctx: Context, tok: Any) -> str | None:
 
 
 def _sentence_speaker(ctx: Context, sent: Any) -> str | None:
-    for q in ctx.article.quotes:
-        if q.speaker is not None and q.speaker.entity and sent.start_char <= q.start < sent.end_char:
+    for q in ctx.quotes_starting(sent.start_char, sent.end_char):
+        if q.speaker is not None and q.speaker.entity:
             return q.speaker.entity
     root = sent.root
     if root.lemma_.lower() in STANCE_HEADS:

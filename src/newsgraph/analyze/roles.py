@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from ..article import Article, Entity, Mention, Role
 from ..nlp import sents_of, text_of
 from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
+from .spans import SpanIndex
 
 STAGE = "roles.v2"
 DESCRIPTIONS_STAGE = "descriptions.v1"
@@ -307,12 +309,13 @@ def resolve_descriptions(article: Article) -> None:
     # What is known of each person: their roles, and the descriptions set beside their name.
     known = {id(e): list(e.roles) for e in people}
     countries = {id(e): _countries_of(e) for e in people}
+    mentions = _Mentions(article)
     for chunk in map(_trim_verb, doc.noun_chunks):
         description = _description(chunk, named)
         if description is None:
             continue
         head, mods, country = description
-        target, beside = _resolve(article, people, known, countries, chunk, head, mods, country)
+        target, beside = _resolve(mentions, people, known, countries, chunk, head, mods, country)
         if target is None:
             continue
         last = doc[_phrase_end(chunk)]
@@ -376,8 +379,35 @@ def _description(chunk: Any, named: set[int]) -> tuple[str, set[str], str | None
     return root.lower_, mods, country
 
 
+class _Mentions:
+    """Where the article names whom: asked once for each description, so indexed by position rather
+    than scanned (a long article has thousands of mentions and hundreds of descriptions)."""
+
+    def __init__(self, article: Article) -> None:
+        self.named = [(e, m) for e in article.entities for m in e.mentions]
+        self.index = SpanIndex((m.start, m.end) for _, m in self.named)
+        self.starts = {id(e): sorted(m.start for m in e.mentions) for e in article.entities}
+        self.sentence_starts = [s.start for s in sents_of(article.doc)]
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        """The entity one of whose mentions overlaps [start, end), the longest overlap winning (the
+        first in the article's order of entities and mentions on a tie, as `entities.entity_at`)."""
+        best: tuple[int, Entity] | None = None
+        for i in self.index.overlapping(start, end):
+            entity, m = self.named[i]
+            overlap = min(end, m.end) - max(start, m.start)
+            if overlap > 0 and (best is None or overlap > best[0]):
+                best = (overlap, entity)
+        return best[1] if best else None
+
+    def count(self, entity: Entity, lo: int, hi: int) -> int:
+        """How many mentions of `entity` start in [lo, hi)."""
+        starts = self.starts[id(entity)]
+        return bisect_left(starts, hi) - bisect_left(starts, lo)
+
+
 def _resolve(
-    article: Article,
+    mentions: _Mentions,
     people: list[Entity],
     known: dict[int, list[Role]],
     countries: dict[int, set[str]],
@@ -387,12 +417,10 @@ def _resolve(
     country: str | None,
 ) -> tuple[Entity | None, bool]:
     """The person a description stands for, and whether it stands beside their name."""
-    from .entities import entity_at
-
     # "the self-proclaimed president of Belarus, Alexander Lukashenko"
     for child in chunk[-1].children:
         if child.dep_ == "appos":
-            found = entity_at(article, child.idx, child.idx + len(child.text))
+            found = mentions.entity_at(child.idx, child.idx + len(child.text))
             if found is not None and found.type == "PERSON":
                 return found, True
     # ... or as written, whatever the parse made of it: "the president of Belarus, Pavel Darashenka"
@@ -400,7 +428,7 @@ def _resolve(
     doc = chunk.doc
     if end + 2 < len(doc) and doc[end + 1].text == ",":
         name = doc[end + 2]
-        found = entity_at(article, name.idx, name.idx + len(name.text))
+        found = mentions.entity_at(name.idx, name.idx + len(name.text))
         if found is not None and found.type == "PERSON" and any(m.start == name.idx for m in found.mentions):
             return found, True
 
@@ -427,16 +455,16 @@ def _resolve(
             return candidates[0], False
         if len(candidates) > 1:
             return None, False  # two people fit equally: leave it open
-    return _most_salient(article, [e for e in people if fits(e)], chunk), False
+    return _most_salient(mentions, [e for e in people if fits(e)], chunk), False
 
 
-def _most_salient(article: Article, people: list[Entity], chunk: Any) -> Entity | None:
+def _most_salient(mentions: _Mentions, people: list[Entity], chunk: Any) -> Entity | None:
     """The person mentioned most in the few sentences up to the description, if one leads."""
     sents = sents_of(chunk.doc)
-    here = next((i for i, s in enumerate(sents) if s.start <= chunk.start < s.end), 0)
+    here = max(bisect_right(mentions.sentence_starts, chunk.start) - 1, 0)  # the sentences tile the Doc
     window_start = sents[max(0, here - _SALIENCE_SENTENCES)].start_char
     counts = sorted(
-        ((sum(window_start <= m.start < chunk.start_char for m in e.mentions), e) for e in people),
+        ((mentions.count(e, window_start, chunk.start_char), e) for e in people),
         key=lambda pair: -pair[0],
     )
     if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
