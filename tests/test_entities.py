@@ -146,3 +146,52 @@ def test_a_name_the_model_cut_in_two_is_joined() -> None:
     person = entity_named(article, "Valeska Paris")
     assert person is not None and person.type == "PERSON"
     assert [m.text for m in person.mentions] == ["Valeska Paris", "Paris"]
+
+
+def types(article: Article) -> dict[str, str]:
+    """Every mention's text and its entity's type."""
+    return {m.text: e.type for e in article.entities for m in e.mentions}
+
+
+def test_names_in_a_headline_and_a_dateline_in_capitals() -> None:
+    article = analyse(
+        "LITHUANIA WATCHES DRILLS NEAR VITEBSK\nMINSK 2023-03-05\n"
+        "Border guard Ieva Kairyte said the drills near Vitebsk were larger than last year. "
+        "Analyst Tomas Vaitkus said the watch would go on."
+    )
+    found = types(article)
+    assert found["LITHUANIA"] == "GPE"
+    assert found["MINSK"] == "GPE"
+    assert found["VITEBSK"] == found["Vitebsk"] == "GPE"
+    assert "WATCHES" not in found and "DRILLS" not in found  # words of the headline, not names
+
+
+def test_a_standings_row_in_capitals_names_a_team() -> None:
+    article = analyse("HOCKEY TABLE\nCHICAGO 41 22 .651 -\nBOSTON 38 25 .603 3\n")
+    found = types(article)
+    assert found["CHICAGO"] == found["BOSTON"] == "ORG"
+
+
+def test_a_word_the_article_writes_in_lower_case_is_no_name_in_capitals() -> None:
+    article = analyse("A NICE DAY FOR THE MARKET\nTraders said it was a nice day, with prices up in Kyiv.")
+    assert "NICE" not in types(article)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling hit the town of Smilavichy on Monday, officials in Minsk said.",
+        "Smilavichy, east of Minsk, lost power. Repairs in Smilavichy began on Tuesday.",
+    ],
+)
+def test_a_name_the_article_places_is_a_place(text: str) -> None:
+    found = types(analyse(text))
+    assert found.get("Smilavichy", "GPE") == "GPE"
+
+
+def test_one_name_relabelled_is_one_entity() -> None:
+    article = analyse(
+        "The Vilnius Institute of Eastern Studies published a report on Monday. Its director, Tomas "
+        "Vaitkus, said Oxfam had helped. Oxfam staff visited Polotsk in May, and Vaitkus thanked Oxfam."
+    )
+    assert len([e for e in article.entities if e.name == "Oxfam" and e.type == "ORG"]) == 1

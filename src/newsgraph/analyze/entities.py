@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..article import Article, Entity, Mention
-from ..nlp import ents_of, text_of
+from ..nlp import ents_of, span_text, text_of
 from ..pipeline import ENGLISH, stage
 from .names import same_name, translit_key
 
@@ -26,12 +26,15 @@ _LEADING_DROP = frozenset({"the", "a", "an"})
 ORG_HEADS = frozenset(
     """ministry committee commission council university college school institute academy agency service
     bank company corporation group party union forum foundation fund tech news radio tv times post herald
-    press army force forces navy command office department court church hospital center centre club team
+    gazette journal tribune chronicle magazine municipality press army force forces navy command office
+    department court church hospital center centre club team
     association federation parliament government administration staff authority bureau directorate
     assembly congress senate guard guards police militia brigade battalion regiment division inc
     corp ltd llc plc organisation organization alliance coalition movement front network board
     cabinet""".split()
 )
+# Last words of the name of a newspaper or a broadcaster ("Minsk Herald", "Kyiv Post").
+_MEDIA_HEADS = frozenset("news radio tv times post herald gazette journal tribune chronicle magazine".split())
 # Last words that make a capitalised phrase a place or a building ("Victoria Station", "Gomel Region").
 PLACE_HEADS = frozenset(
     """station airport port bridge street avenue square park river lake sea mountain mountains region
@@ -50,14 +53,14 @@ _PLACE_NOUNS = frozenset(
 _COMPLEMENT_HEADS = frozenset(
     """ministry committee commission council institute academy agency bureau office department court
     union association federation foundation board authority directorate service assembly
-    university college school""".split()
+    university college school municipality""".split()
 )
 # Words that join an organisation's head to the rest of its name: "Committee on National Security".
 _ORG_LINKS = frozenset({"of", "on", "for"})
 # Words inside a long name: "National Security and Defense", "Daughters of the American Revolution".
 _NAME_INNER = frozenset({"and", "of", "the", "&", "for", "on"})
 # Prefixes that make an adjective of a name: "pro-Beijing", "anti-Kremlin", "pan-European".
-_PREFIXES = frozenset({"pro", "anti", "non", "pan", "post", "pre", "neo", "mid"})
+_PREFIXES = frozenset({"pro", "anti", "non", "pan", "post", "pre", "neo", "mid", "ex"})
 _TRAILING_DROP = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -95,15 +98,19 @@ def extract_entities(article: Article) -> Article:
     spans = _join_organisations(doc, list(_entity_spans(doc)))
     spans = _join_given_names(doc, spans)
     _extend_given_names(doc, spans)
-    spans = _drop_common_words(doc, spans)
+    lower = _lower_words(doc)
+    spans = _drop_common_words(doc, spans, lower)
     _majority_labels(spans)
     _phrase_types(doc, spans)
     spans = _results_tables(doc, spans)
+    spans = _capital_lines(doc, spans, lower)
     _relabel_people(spans)
     _add_unlabelled_surnames(article.doc, spans)
+    _add_unlabelled_names(doc, spans)
     clusters = _cluster(spans)
     for c in clusters:
         _correct_label(c, doc)
+    clusters = _merge_relabelled(clusters)
     article.entities = [_to_entity(f"e{i}", c) for i, c in enumerate(clusters, 1)]
     return article
 
@@ -123,6 +130,17 @@ def _entity_spans(doc: Any) -> Iterable[_Span]:
             ):
                 yield from _trimmed(doc, part, ent.label_)
                 part = []
+            elif (
+                t.lower_ == "in"
+                and part
+                and t.i + 1 < ent.end
+                and _major_place(span_text(doc[t.i + 1 : ent.end]), exact=True)
+            ):
+                # "Forum in Grodno": a name and where it is, not one name
+                yield from _trimmed(doc, part, ent.label_)
+                yield from _trimmed(doc, list(doc[t.i + 1 : ent.end]), "GPE")
+                part = []
+                break
             else:
                 part.append(t)
         yield from _trimmed(doc, part, ent.label_)
@@ -159,11 +177,10 @@ def _trimmed(doc: Any, tokens: list[Any], label: str) -> Iterable[_Span]:
     )
 
 
-def _drop_common_words(doc: Any, spans: list[_Span]) -> list[_Span]:
+def _drop_common_words(doc: Any, spans: list[_Span], lower: set[str]) -> list[_Span]:
     """ "Persons" of one capitalised common word ("Iodine is ..."): the article writes the word in
     lower case elsewhere, and no full name of a person ends in it. (A capitalised organisation
     word, "the Church", "the Court", stays a name.)"""
-    lower = {t.text for t in doc if t.is_lower and t.is_alpha}
     surnames = {s.surname.casefold() for s in spans if s.label == "PERSON" and len(s.tokens) > 1}
     return [
         s
@@ -314,6 +331,140 @@ def _results_tables(doc: Any, spans: list[_Span]) -> list[_Span]:
     return sorted(kept + teams, key=lambda s: s.start)
 
 
+# A line without a lower-case letter: a headline, a dateline ("MINSK 2023-03-05"), a wire slug.
+_LINE = re.compile(r"[^\n]+")
+# A name in capitals opening a line before a comma, a dash or a date: "VITEBSK , Belarus
+# 2023-03-05", "LITHUANIA - Border guards said", "MINSK 2023-03-05".
+_DATELINE = re.compile(r"^[A-Z][A-Z.'&-]*(?: [A-Z][A-Z.'&-]*)*(?= (?:,|-|\d))", re.MULTILINE)
+# The longest name looked for in capitals, in tokens ("NEW YORK CITY", "BOSNIA - HERZEGOVINA").
+_CAPITAL_NAME_TOKENS = 4
+_NUMBER = re.compile(r"[\d.,/-]*\d[\d.,/-]*")
+_WORD = re.compile(r"\b[^\W\d_]+\b")
+
+
+def _lower_words(doc: Any) -> set[str]:
+    """The words the article writes in lower case (read from the text: faster than its tokens)."""
+    return {w for w in _WORD.findall(text_of(doc)) if w.islower()}
+
+
+def _capital_lines(doc: Any, spans: list[_Span], lower: set[str]) -> list[_Span]:
+    """Names in capitals (headlines, datelines, standings), which the small model labels almost at
+    random ("VILNIUS" as an organisation, "MINSK" as nothing). There a name opening a row of
+    figures is a team; else it takes the label the article gives it in mixed case ("KAIRYTE" after
+    "Ieva Kairyte"), else a place's when the gazetteer knows it as a country, region or big town, or
+    as any town in a dateline; a word the article writes in lower case is no name ("MOBILE" in a text
+    that says "mobile"), unless a dateline puts it before a comma ("MOBILE , Alabama")."""
+    text = text_of(doc)
+    regions = [(m.start(), m.end()) for m in _LINE.finditer(text) if _in_capitals(m.group())]
+    regions += [
+        (m.start(), m.end())
+        for m in _DATELINE.finditer(text)
+        if sum(c.isalpha() for c in m.group()) >= 3 and not any(a <= m.start() < b for a, b in regions)
+    ]
+    if not regions:
+        return spans
+
+    def inside(s: _Span) -> bool:
+        return any(a <= s.start and s.end <= b for a, b in regions)
+
+    mixed = [s for s in spans if not inside(s)]
+    votes: dict[str, Counter[str]] = {}
+    for s in mixed:
+        votes.setdefault(s.text.casefold(), Counter())[s.label] += 1
+    for s in mixed:
+        if s.label == "PERSON" and len(s.tokens) > 1:
+            votes.setdefault(s.surname.casefold(), Counter())["PERSON"] += 1
+    found: list[_Span] = []
+    for a, b in regions:
+        line_end = text.find("\n", a)
+        tokens = list(doc.char_span(a, b, alignment_mode="expand") or [])
+        rest = list(doc.char_span(b, line_end if line_end >= 0 else len(text), alignment_mode="expand") or [])
+        i = 0
+        while i < len(tokens):
+            span = _capital_name(doc, tokens, i, rest, votes, lower)
+            if span is None:
+                i += 1
+                continue
+            found.append(span)
+            i = span.last - tokens[0].i
+    return sorted([s for s in spans if not inside(s)] + found, key=lambda s: s.start)
+
+
+def _in_capitals(line: str) -> bool:
+    return line.upper() == line and sum(c.isalpha() for c in line) >= 3
+
+
+def _capital_name(
+    doc: Any, tokens: list[Any], i: int, rest: list[Any], votes: dict[str, Counter[str]], lower: set[str]
+) -> _Span | None:
+    """The longest name starting at tokens[i] of a run in capitals, if any; `rest` is the rest of
+    its line after the run."""
+    if not _capital_word(tokens[i]):
+        return None
+    run = 1  # the tokens from i that may make one name: words, and hyphens inside words
+    while (
+        i + run < len(tokens)
+        and run < _CAPITAL_NAME_TOKENS
+        and (
+            _capital_word(tokens[i + run])
+            or (tokens[i + run].text == "-" and not tokens[i + run].whitespace_)
+        )
+    ):
+        run += 1
+    opens_line = tokens[0].i == 0 or "\n" in doc[tokens[0].i - 1].text_with_ws
+    for k in range(run, 0, -1):
+        part = tokens[i : i + k]
+        if not _capital_word(part[-1]):
+            continue
+        start, end = part[0].idx, part[-1].idx + len(part[-1].text)
+        name = text_of(doc)[start:end]
+        after = [*tokens[i + k :], *rest]
+        first = i == 0 and opens_line
+        dateline = first and bool(after) and (after[0].text in (",", "-") or after[0].text[:1].isdigit())
+        if k == 1 and part[0].is_stop:
+            continue
+        if k == 1 and part[0].lower_ in lower and not (dateline and after[0].text == ","):
+            continue
+        counts = votes.get(name.casefold())
+        if first and after and _standings(text_of(doc)[end : after[-1].idx + len(after[-1].text)]):
+            label = "ORG"  # a row of a standings table: "DINAMO 12 7 .632 3"
+        elif counts:
+            label = counts.most_common(1)[0][0]
+        elif _capital_place(name, dateline):
+            label = "GPE"
+        else:
+            continue
+        words = tuple(t.text for t in part if t.text[:1].isalpha())
+        return _Span(start, end, name, label, words, part[0].i, part[-1].i + 1)
+    return None
+
+
+def _standings(rest: str) -> bool:
+    """True for the figures of a standings row: two or more numbers ("65 66 .496 5"), not a date."""
+    return sum(1 for w in rest.split() if _NUMBER.fullmatch(w)) >= 2
+
+
+def _capital_word(token: Any) -> bool:
+    return bool(token.text[:1].isalpha())
+
+
+@functools.lru_cache(maxsize=4096)
+def _capital_place(name: str, dateline: bool) -> bool:
+    """True when `name`, written in capitals, is a place's own name: a country, a region, a big town,
+    or any town when it opens a dateline."""
+    from .gazetteer import QUALITY_ALTERNATE, Gazetteer
+
+    form = name if len(name) <= 3 else name.title()
+    for place in Gazetteer.get().lookup(form)[:3]:
+        if place.name.casefold() != name.casefold() and place.quality >= QUALITY_ALTERNATE:
+            continue
+        if dateline or place.kind in ("country", "region") or place.capital:
+            return True
+        if place.population >= _TOWN_POPULATION:
+            return True
+    return False
+
+
 def _capitalised(token: Any) -> bool:
     return bool(token.text[:1].isupper() and (token.is_alpha or token.text[:1].isalpha()))
 
@@ -325,6 +476,15 @@ def _phrase_types(doc: Any, spans: list[_Span]) -> None:
         last = s.tokens[-1].casefold()
         if s.label in ("PERSON", "NORP", "GPE", "LOC") and len(s.tokens) > 1 and last in ORG_HEADS:
             s.label = "ORG"
+        elif s.label == "FAC" and len(s.tokens) > 1 and last in _MEDIA_HEADS:
+            s.label = "ORG"  # "the Minsk Gazette" is a newspaper, not a building
+        elif (
+            s.label in ("PERSON", "NORP", "GPE", "LOC")
+            and len(s.tokens) > 2
+            and s.tokens[0].casefold() in _COMPLEMENT_HEADS
+            and s.tokens[1] in _ORG_LINKS
+        ):
+            s.label = "ORG"  # "the Municipality of Polotsk", "Ministry of Defense of Ukraine"
         elif s.label in ("PERSON", "ORG", "NORP", "FAC") and (
             # "Gomel Region", but not "Irving Independent School District"
             (last in _PLACE_NOUNS and (len(s.tokens) == 2 or s.label != "ORG")) or _before_place_noun(doc, s)
@@ -401,6 +561,24 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
     return sorted(clusters, key=lambda c: c.spans[0].start)
 
 
+def _merge_relabelled(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Clusters of one name that a corrected label made alike ("Oxfam" [GPE] relabelled ORG beside
+    "Oxfam" [ORG]) become one entity."""
+    merged: dict[tuple[str, str], _Cluster] = {}
+    out: list[_Cluster] = []
+    for c in clusters:
+        if c.label == "PERSON":
+            out.append(c)
+            continue
+        key = (c.label, translit_key(c.spans[0].text))
+        if key in merged:
+            merged[key].spans = sorted(merged[key].spans + c.spans, key=lambda s: s.start)
+        else:
+            merged[key] = c
+            out.append(c)
+    return out
+
+
 # A town this large is a place whatever the small model calls it ("Kyiv" as PERSON, "Vitebsk" as
 # ORG). Below it, town names collide with surnames and firms too often to overrule the model.
 _TOWN_POPULATION = 50_000
@@ -423,9 +601,36 @@ def _correct_label(cluster: _Cluster, doc: Any) -> None:
 
     word = cluster.spans[0].text
     if cluster.label in ("GPE", "LOC") and len(cluster.spans[0].tokens) == 1 and country_of_demonym(word):
-        cluster.label = "NORP"  # "Saudi" officials
+        cluster.label = "NORP"  # "Lithuanian" officials
         return
-    if cluster.label not in ("PERSON", "ORG", "NORP"):
+    if cluster.label in ("GPE", "LOC", "NORP") and _short_country_adjective(doc, cluster):
+        cluster.label = "NORP"  # "Saudi officials"
+        return
+    if (
+        cluster.label in ("GPE", "LOC")
+        and all(s.text[:1].isupper() and not s.text.isupper() for s in cluster.spans)
+        and not any(_place_phrase(s.tokens) for s in cluster.spans)
+        and not any(
+            (_after_locative(doc, s.first, _AT_PLACE | _LOCATIVE) and not _modifier(doc, s))
+            or _place_context(doc, s)
+            or _before_place_noun(doc, s)
+            or _before_country(doc, s.last)
+            for s in cluster.spans
+        )
+        and not Gazetteer.get().lookup(word)
+    ):
+        # A "place" no gazetteer knows and the article never puts anywhere ("Greenpeace activists",
+        # "such as Greenpeace"): the small model gives GPE to creeds, firms and groups.
+        cluster.label = "ORG"
+        return
+    if cluster.label not in ("PERSON", "ORG", "NORP", "FAC"):
+        return
+    if not (cluster.label == "PERSON" and cluster.full_names) and any(
+        _place_context(doc, s) for s in cluster.spans
+    ):
+        cluster.label = "GPE"  # "the town of Smilavichy", "the capital Minsk", "east of Polotsk"
+        return
+    if cluster.label == "FAC":
         return
     if cluster.full_names or any(len(s.tokens) > 1 for s in cluster.spans):
         # "Hong Kong" [PERSON], "Sri Lanka" [PERSON]: a country, region or big town under its own name.
@@ -468,6 +673,84 @@ def _correct_label(cluster: _Cluster, doc: Any) -> None:
         ):
             cluster.label = "GPE"
         return
+
+
+# Nouns that name a place by its name after "of" ("the town of Smilavichy") or before it ("the
+# capital Minsk"), and the compass words that place a place ("east of Polotsk").
+_PLACE_OF = frozenset(
+    """town towns city cities village villages capital port island islands province region district
+    suburb suburbs outskirts municipality state resident residents native natives""".split()
+)
+_COMPASS = frozenset("east west north south northeast northwest southeast southwest".split())
+# Words before a name that place it ("South China", "Northern Iraq", "Far East"), and the nouns
+# after a name or ending it that make it a place ("East Coast", "the Zaslawye district", "a Dadaab camp").
+_DIRECTIONS = _COMPASS | frozenset(
+    "northern southern eastern western central far upper lower greater".split()
+)
+_PLACE_WORDS = (
+    _DIRECTIONS
+    | _PLACE_OF
+    | _PLACE_NOUNS
+    | PLACE_HEADS
+    | frozenset(
+        """republic kingdom federation coast gulf bay peninsula strait canal channel ocean desert camp
+        area border""".split()
+    )
+)
+
+
+def _place_phrase(tokens: tuple[str, ...]) -> bool:
+    """True for a name its own words make a place: "Far East", "East Coast", "Federal Republic of
+    Yugoslavia"."""
+    words = [t.casefold() for t in tokens]
+    return (
+        words[0] in _DIRECTIONS
+        or words[-1] in _PLACE_WORDS
+        or any(w in ("republic", "kingdom") for w in words)
+    )
+
+
+def _place_context(doc: Any, s: _Span) -> bool:
+    """True when the words before a mention say it names a place: "the town of X", "the city of X",
+    "the capital X", "east of X"."""
+    i = s.first - 1
+    if i >= 0 and doc[i].lower_ == "capital" and (i == 0 or doc[i - 1].lower_ in ("the", "its", "their")):
+        return True
+    if i < 1 or doc[i].lower_ != "of":
+        return False
+    before = doc[i - 1]
+    if before.lower_ in _COMPASS:
+        return True
+    return before.lower_ in _PLACE_OF and before.is_lower
+
+
+def _short_country_adjective(doc: Any, cluster: _Cluster) -> bool:
+    """True for the first word of a country's name ("Saudi" of "Saudi Arabia") used, wherever the
+    article writes it, before a noun: an adjective, like a demonym."""
+    from .gazetteer import QUALITY_CANONICAL, Gazetteer
+
+    if not all(
+        len(s.tokens) == 1 and s.last < len(doc) and doc[s.last].pos_ in ("NOUN", "PROPN")
+        for s in cluster.spans
+    ):
+        return False
+    word = cluster.spans[0].text
+    places = Gazetteer.get().lookup(word)[:1]
+    return bool(
+        places
+        and places[0].kind == "country"
+        and places[0].quality != QUALITY_CANONICAL
+        and places[0].name.casefold().startswith(word.casefold() + " ")
+    )
+
+
+def _modifier(doc: Any, s: _Span) -> bool:
+    """True when the mention qualifies the common noun after it ("in Greenpeace jargon"), other
+    than a noun for a place ("from a Dadaab camp")."""
+    if s.last >= len(doc):
+        return False
+    t = doc[s.last]
+    return t.pos_ == "NOUN" and t.is_lower and t.lower_ not in _PLACE_WORDS
 
 
 def _capital(word: str, places: list[Any]) -> bool:
@@ -563,6 +846,44 @@ def _add_unlabelled_surnames(doc: Any, spans: list[_Span]) -> None:
                     token.i + 1,
                 )
             )
+    spans.sort(key=lambda s: s.start)
+
+
+def _add_unlabelled_names(doc: Any, spans: list[_Span]) -> None:
+    """Mentions of an organisation or a place that the model labelled elsewhere in the article but
+    left unlabelled here ("... posted by Google"), with the label most of its mentions carry."""
+    from .gazetteer import Gazetteer
+
+    votes: dict[str, Counter[str]] = {}
+    for s in spans:
+        if s.label in ("ORG", "GPE", "LOC") and s.last - s.first == 1 and s.text[:1].isupper():
+            votes.setdefault(s.text, Counter())[s.label] += 1
+    # A place only when the gazetteer knows it: the model calls many a creed or a brand a place.
+    votes = {
+        name: counts
+        for name, counts in votes.items()
+        if counts.most_common(1)[0][0] == "ORG" or Gazetteer.get().lookup(name)
+    }
+    if not votes:
+        return
+    covered = {i for s in spans for i in range(s.first, s.last)}
+    text = text_of(doc)
+    names = re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in sorted(votes, key=len, reverse=True)) + r")\b"
+    )
+    found = (doc.char_span(m.start(), m.end()) for m in names.finditer(text))
+    for token in (span[0] for span in found if span is not None and len(span) == 1):
+        counts = votes[token.text]
+        if token.i in covered:
+            continue
+        if (
+            token.i + 1 < len(doc) and _capitalised(doc[token.i + 1]) and not doc[token.i + 1].is_sent_start
+        ) or (token.i > 0 and _capitalised(doc[token.i - 1]) and not token.is_sent_start):
+            continue  # part of a longer name the model did not label: not ours to guess
+        spans.append(
+            _Span(token.idx, token.idx + len(token.text), token.text, counts.most_common(1)[0][0],
+                  (token.text,), token.i, token.i + 1)
+        )  # fmt: skip
     spans.sort(key=lambda s: s.start)
 
 
