@@ -10,7 +10,9 @@ For each set it runs, in one go,
 once with newsgraph (`.venv/bin/newsgraph` unless --system says otherwise) and once with the
 baseline the dates issue names: dateparser over spaCy's DATE/TIME spans (this script, started
 with --baseline, is that system). It prints both summaries, the headline figures side by side,
-and the dates stage's own speed (words/s of `find_dates` over parsed texts, parsing excluded).
+the figures of the sets taken as one (TBAQ is TimeBank and AQUAINT together: the dates issue's
+goal is on it; pooled from the parts' counts, as `--tml-dir .` would score them in one run), and
+the dates stage's own speed (words/s of `find_dates` over parsed texts, parsing excluded).
 """
 
 from __future__ import annotations
@@ -28,6 +30,18 @@ from shared_scorer import ROOT, SHARED, run_scorer
 SCORER = SHARED / "eval" / "score_time.py"
 TBAQ = SHARED / "datasets" / "time" / "tbaq"
 KEYS = ("te3_value_f", "te3_span_f", "te3_value_acc", "te3_span_p", "te3_span_r", "te3_words_per_s")
+
+
+def pooled(summaries: list[dict[str, str]], kind: str) -> tuple[float, float, float]:
+    """P/R/F of several sets scored as one, from each set's P, R and gold count (`kind`: value, span)."""
+    tp = npred = ngold = 0.0
+    for m in summaries:
+        p, r, gold = float(m[f"te3_{kind}_p"]), float(m[f"te3_{kind}_r"]), float(m["te3_gold"])
+        tp += r * gold
+        npred += r * gold / p if p else 0.0
+        ngold += gold
+    p, r = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def score(system: str, tml_dir: str, limit: int) -> dict[str, str]:
@@ -132,15 +146,22 @@ def main() -> None:
     ap.add_argument("--no-speed", action="store_true", help="skip timing the dates stage on its own")
     args = ap.parse_args()
     baseline = f"{sys.executable} {Path(__file__).resolve()} --baseline"
+    runs: list[tuple[dict[str, str], dict[str, str]]] = []
     for tml_dir in args.sets:
         ours = score(args.system, tml_dir, args.limit)
         base = score(baseline, tml_dir, args.limit)
+        runs.append((ours, base))
         print(f"== {tml_dir} (gold {ours['te3_gold']})")
         print("newsgraph: " + " ".join(f"{k}={v}" for k, v in ours.items()))
         print("baseline:  " + " ".join(f"{k}={v}" for k, v in base.items()))
         for key in KEYS:
             ng, bl = float(ours[key]), float(base[key])
             print(f"  {key}: newsgraph={ng:.4f} baseline={bl:.4f} diff={ng - bl:+.4f}")
+    if len(runs) > 1:
+        print(f"== {' + '.join(args.sets)} as one set")
+        for kind in ("value", "span"):
+            ng, bl = pooled([o for o, _ in runs], kind), pooled([b for _, b in runs], kind)
+            print(f"  te3_{kind}_f: newsgraph={ng[2]:.4f} (p={ng[0]:.4f} r={ng[1]:.4f}) baseline={bl[2]:.4f}")
     if not args.no_speed:
         words, seconds = stage_speed(args.sets, args.limit)
         print(

@@ -91,6 +91,9 @@ CASES = [
      "June 25, 2023", "2023-06-25", None, "until"),
     ("Talks in Geneva are planned around Christmas.", PUBLISHED, "Christmas", "2022-12-25", None, "around"),
     ("The Dnipro plant closed last summer.", PUBLISHED, "last summer", "2021-SU", None, "on"),
+    # A deadline lies ahead even in the past tense, with a clock time before its day.
+    ("The council in Sumy extended the deadline until 9 a.m. Tuesday.", "2022-06-20",
+     "9 a.m. Tuesday", "2022-06-21T09:00", None, "until"),
     # Financial news: "a year earlier" is the same quarter a year before (TimeBank's convention).
     ("Zaporizhstal reported a third-quarter loss, against a profit a year earlier.", "1989-10-26",
      "a year earlier", "1988-Q3", None, "on"),
@@ -154,6 +157,7 @@ def test_no_date_from_may_we_march_or_now(nlp: Any) -> None:
         "The battalion lost 1500 soldiers near Izium.",
         "Ministers meet quarterly in Warsaw.",
         "The talks lasted five years.",
+        "Oksana Shevchuk watched High Noon in Lviv.",
     ],
 )
 def test_ages_counts_and_durations_are_no_dates(nlp: Any, text: str) -> None:
@@ -263,13 +267,13 @@ def test_runs_in_a_built_pipeline() -> None:
 def test_timebank_scores_do_not_fall() -> None:
     """The first 40 TimeBank documents through the command line, as the shared scorer runs it.
 
-    Measured on this subset: te3_value_f 0.8842, te3_span_f 0.9558. The minimums sit a little
-    below; raise them when the stage improves, never lower them quietly.
+    Measured on this subset: te3_value_f 0.8842, te3_span_f 0.9558 (again 2026-12, dates.v1). The
+    minimums sit a little below; raise them when the stage improves, never lower them quietly.
     """
     if not TBAQ.is_dir():
         pytest.skip(f"needs TBAQ at {TBAQ} and the scorers beside it; the shared folder is absent")
     metrics = scores(
         "score_time.py", "--dataset", "te3", "--te3", str(TBAQ), "--tml-dir", "TimeBank", limit=40
     )
-    assert metrics["te3_value_f"] >= 0.87
-    assert metrics["te3_span_f"] >= 0.94
+    assert metrics["te3_value_f"] >= 0.88
+    assert metrics["te3_span_f"] >= 0.95

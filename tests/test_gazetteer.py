@@ -108,6 +108,36 @@ def test_continents_and_seas(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Black Sea")[0].kind == "other"
 
 
+@pytest.mark.parametrize(
+    ("adjective", "country"),
+    [
+        ("Belarusian", "BY"),  # Belarus-ian
+        ("Russian", "RU"),  # Russia-n
+        ("Ukrainian", "UA"),  # Ukrain(e)-ian
+        ("Chinese", "CN"),  # Chin(a)-ese
+        ("German", "DE"),  # German(y)
+        ("Iraqi", "IQ"),  # Iraq-i
+        ("Mexican", "MX"),  # Mexic(o)-an
+        ("Uzbek", "UZ"),  # Uzbek(istan)
+        ("South African", "ZA"),  # of a name of two words
+        ("Dutch", "NL"),  # irregular
+        ("Nigerian", "NG"),  # irregular: Niger-ian would be Niger
+    ],
+)
+def test_adjectives_of_countries(gazetteer: Gazetteer, adjective: str, country: str) -> None:
+    found = gazetteer.demonym(adjective)
+    assert found is not None and (found.kind, found.country) == ("country", country)
+
+
+def test_adjectives_of_continents_and_no_false_stems(gazetteer: Gazetteer) -> None:
+    european = gazetteer.demonym("European")
+    assert european is not None and european.name == "Europe"
+    # No adjective from a stem too short to be a word ("Pak" is not Pakistan's), nor from words.
+    for word in ("Pak", "Belarus", "Western", "Arab", "Catholic", "Marchers"):
+        assert gazetteer.demonym(word) is None, word
+    assert "belarusian" in gazetteer.demonym_words() and "african" in gazetteer.demonym_words()
+
+
 def test_lookup_of_nothing(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("") == []
     assert gazetteer.lookup("Qzxwvlandia") == []

@@ -14,8 +14,9 @@ import pytest
 from spacy.tokens import Doc, Span
 
 from newsgraph import nlp as nlp_module
+from newsgraph.analyze import places as places_module
 from newsgraph.analyze.gazetteer import Gazetteer, haversine_km
-from newsgraph.analyze.places import STAGE_ID, extract_places, region_phrases
+from newsgraph.analyze.places import STAGE_ID, adjectival_toponyms, extract_places, region_phrases
 from newsgraph.article import Article, Place
 from newsgraph.pipeline import get_stage
 
@@ -44,7 +45,7 @@ def test_stage_declares_what_it_needs_and_gives() -> None:
     assert s.id == STAGE_ID == "places.v1"
     assert s.requires == ("doc", "entities")
     assert s.assigns == ("places",)
-    assert s.components == ("ner",)
+    assert s.components == ("tagger", "ner")
 
 
 def test_coordinated_region_phrase_gives_two_regions(nlp: Any) -> None:
@@ -207,6 +208,67 @@ def test_surname_of_a_named_person_stays_a_person(nlp: Any) -> None:
     assert extract_places(article).places == []
 
 
+@pytest.fixture
+def adjectives_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(places_module, "ADJECTIVAL_PLACES", True)
+
+
+@pytest.mark.usefixtures("adjectives_on")
+def test_adjectives_of_countries_are_mentions_of_the_country(nlp: Any) -> None:
+    text = (
+        "Up to seven Belarusian battalions stand near Mozyr, said Ukrainian officer Petro Hlushko. "
+        "The Belarusians are tired of drills, and the Lithuanian side is worried."
+    )
+    places = places_in(nlp, text)
+    belarusian = by_text(places, "Belarusian")
+    assert [(p.name, p.kind, p.country, p.geonames_id) for p in belarusian] == [
+        ("Belarus", "country", "BY", 630336)
+    ]
+    assert [p.country for p in by_text(places, "Ukrainian")] == ["UA"]
+    assert [p.country for p in by_text(places, "Lithuanian")] == ["LT"]
+    # A people is no place: "The Belarusians".
+    assert by_text(places, "Belarusians") == []
+    # The town keeps its own place, in the country the adjective names.
+    assert [p.country for p in by_text(places, "Mozyr")] == ["BY"]
+
+
+@pytest.mark.parametrize(
+    ("text", "adjectives"),
+    [
+        ("The Russian and Polish delegations met in Gdansk, said Ola Wiese.", ["Russian", "Polish"]),
+        ("German, Irish and other settlers reached Ohio, wrote Hal Brody.", ["German", "Irish"]),
+        ("Mira Solberg, a South African diplomat, spoke.", ["South African"]),
+        ("Tomas Berg said it in English and the French said nothing.", []),
+        ("African Americans voted early, said Lena Cole.", []),
+    ],
+)
+def test_which_adjectives_name_a_place(nlp: Any, text: str, adjectives: list[str]) -> None:
+    found = adjectival_toponyms(nlp(text), text, Gazetteer.get())
+    assert [t.text for t in found] == adjectives
+
+
+def test_adjectives_stay_out_of_the_record_while_switched_off(nlp: Any) -> None:
+    assert places_module.ADJECTIVAL_PLACES is False
+    places = places_in(nlp, "Seven Belarusian battalions stand near Minsk, said officer Petro Hlushko.")
+    assert [p.text for p in places] == ["Minsk"]
+
+
+def test_an_organisations_acronym_is_no_town(nlp: Any) -> None:
+    # Nato is a town in Liberia; NATO here is the alliance, listed beside a country.
+    places = places_in(nlp, "Relations between NATO and Tunisia were calm, said analyst Rim Haddad.")
+    assert by_text(places, "NATO") == []
+    assert [p.country for p in by_text(places, "Tunisia")] == ["TN"]
+
+
+def test_a_government_building_before_a_noun_names_its_people(nlp: Any) -> None:
+    text = (
+        "White House aides met on Monday. Later, protesters gathered outside the White House in Washington."
+    )
+    places = places_in(nlp, text)
+    # The aides are the government's; the building is where the protesters gathered.
+    assert [p.start for p in by_text(places, "White House")] == [text.rindex("White House")]
+
+
 def test_text_without_places(nlp: Any) -> None:
     assert places_in(nlp, "The committee met for three hours and adjourned without a vote.") == []
     assert places_in(nlp, "") == []
@@ -223,9 +285,10 @@ def test_gazetteer_is_built_once_per_process() -> None:
 def test_geowebnews_scores_do_not_fall() -> None:
     """The first 40 GeoWebNews articles through the command line, as the scorers run it.
 
-    Measured on this subset (2026-11, places.v1): det_f 0.7656, acc161 0.9259, e2e_f 0.7089,
-    det_f_noadj 0.8455. The minimums sit a little below, for the stages upstream (entities) to
-    move a little; raise them when the stage improves, never lower them quietly.
+    Measured on this subset (2026-12, places.v1, adjectives of places switched off): det_f 0.7729,
+    acc161 0.9268, e2e_f 0.7163, det_f_noadj 0.8533 (2026-11: 0.7656, 0.9259, 0.7089, 0.8455).
+    The minimums sit a little below, for the stages upstream (entities) to move a little; raise
+    them when the stage improves, never lower them quietly.
     """
     if not GWN.is_dir():
         pytest.skip(f"needs GeoWebNews at {GWN}; the shared folder is absent")
@@ -241,7 +304,7 @@ def test_geowebnews_scores_do_not_fall() -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     last = proc.stdout.strip().splitlines()[-1]
     metrics = {k: float(v) for k, v in (kv.split("=", 1) for kv in last.split())}
-    assert metrics["det_f"] >= 0.75
-    assert metrics["acc161"] >= 0.91
-    assert metrics["e2e_f"] >= 0.69
-    assert metrics["det_f_noadj"] >= 0.83
+    assert metrics["det_f"] >= 0.765
+    assert metrics["acc161"] >= 0.92
+    assert metrics["e2e_f"] >= 0.71
+    assert metrics["det_f_noadj"] >= 0.845

@@ -74,7 +74,9 @@ _PAST_AUX = frozenset({"has", "have", "had", "'ve", "'d", "was", "were"})
 # "extended the offer until Nov. 16", "as early as Tuesday".
 _FUTURE_CUE = re.compile(
     r"\b(?:until|till|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than|not\s+until|through|starting|effective|payable"
-    r"|ahead\s+of)\s+(?:about\s+)?(?:the\s+)?$",
+    r"|ahead\s+of)\s+(?:about\s+)?(?:the\s+)?"
+    # a clock time may come between the cue and the day: "until 9 a.m. EST Tuesday"
+    r"(?:(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:[ap]\.\s?m\.|[ap]m)(?:\s+(?-i:[A-Z]{2,4}))?,?\s+(?:on\s+)?)?$",
     re.IGNORECASE,
 )
 # Weaker: "by Friday" is ahead unless the clause is in the past ("had fallen by May").

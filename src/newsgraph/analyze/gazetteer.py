@@ -188,6 +188,26 @@ COUNTRY_POINTS: Final[dict[str, tuple[float, float]]] = {
     "AU": (-25.0, 135.0),
 }
 
+# Adjectives of places that the derivation in `_derived_demonyms` cannot reach from the place's
+# name ("Dutch", "Norwegian"), or reaches for two places at once ("Nigerian"): adjective ->
+# the name it is looked up by.
+DEMONYMS: Final[dict[str, str]] = {
+    "american": "United States", "british": "United Kingdom", "english": "England",
+    "scottish": "Scotland", "welsh": "Wales", "irish": "Ireland", "french": "France",
+    "dutch": "Netherlands", "swiss": "Switzerland", "greek": "Greece", "turkish": "Turkey",
+    "danish": "Denmark", "swedish": "Sweden", "finnish": "Finland", "norwegian": "Norway",
+    "spanish": "Spain", "portuguese": "Portugal", "polish": "Poland", "icelandic": "Iceland",
+    "filipino": "Philippines", "philippine": "Philippines", "thai": "Thailand", "czech": "Czechia",
+    "slovak": "Slovakia", "slovenian": "Slovenia", "lebanese": "Lebanon", "cypriot": "Cyprus",
+    "peruvian": "Peru", "nigerian": "Nigeria", "nigerien": "Niger", "emirati": "United Arab Emirates",
+    "saudi": "Saudi Arabia", "argentine": "Argentina", "argentinian": "Argentina",
+    "bosnian": "Bosnia and Herzegovina", "kurdish": "Kurdistan", "palestinian": "Palestine",
+    "dominican": "Dominican Republic", "soviet": "Soviet Union", "middle eastern": "Middle East",
+    "latin american": "Latin America", "malagasy": "Madagascar", "monegasque": "Monaco",
+    "bahraini": "Bahrain", "belgian": "Belgium", "ivorian": "Ivory Coast", "catalan": "Catalonia",
+    "korean": "South Korea", "salvadoran": "El Salvador", "serb": "Serbia", "croat": "Croatia",
+}  # fmt: skip
+
 _DROP = str.maketrans(
     {
         "'": None,
@@ -312,6 +332,9 @@ class Gazetteer:
                 self._capitals[cand.country] = cand
         # Names repeat across articles ("Ukraine", "Washington"): answers are kept for the process.
         self._cache: dict[tuple[str, bool], list[Candidate]] = {}
+        self._demonyms: dict[str, Candidate] | None = None
+        self._demonyms_lock = threading.Lock()
+        self._demonym_words: frozenset[str] | None = None
 
     @classmethod
     def get(cls) -> Gazetteer:
@@ -364,9 +387,76 @@ class Gazetteer:
     def countries(self) -> list[Candidate]:
         return list(self._countries.values())
 
+    def demonym(self, words: str) -> Candidate | None:
+        """The place an adjective is made from ("Belarusian" -> Belarus, "South African"), or None.
+
+        Only countries, continents and the regions above them, and the few regions of `DEMONYMS`:
+        the adjectives of towns and states ("Parisian", "Texan") are rare and often ambiguous.
+        """
+        if self._demonyms is None:
+            with self._demonyms_lock:
+                if self._demonyms is None:
+                    self._demonyms = self._build_demonyms()
+        return self._demonyms.get(normalize(words))
+
+    def demonym_words(self) -> frozenset[str]:
+        """The last words of the adjectives `demonym` knows, lower case: a quick test before it."""
+        if self._demonym_words is None:
+            self.demonym("")
+            self._demonym_words = frozenset(form.rsplit(" ", 1)[-1] for form in self._demonyms or ())
+        return self._demonym_words
+
+    def _build_demonyms(self) -> dict[str, Candidate]:
+        places = list(self._countries.values())
+        places += [
+            _candidate(row, QUALITY_CANONICAL)
+            for row in self._query(f"SELECT {_PLACE_COLUMNS} FROM place WHERE level = ?", LEVEL_CONTINENT)
+        ]
+        found: dict[str, Candidate | None] = {}
+        for place in places:
+            for form in _derived_demonyms(normalize(place.name)):
+                # A form two places share ("Guinean") names neither.
+                found[form] = place if found.get(form, place) == place else None
+        table = {form: place for form, place in found.items() if place is not None}
+        for form, name in DEMONYMS.items():
+            # The widest place of the name: "Palestine" the territory, not the towns in Texas.
+            options = self.lookup(name)
+            if options:
+                table[form] = min(options, key=lambda c: (c.level, c.quality, -c.population))
+        return table
+
     def close(self) -> None:
         with self._lock:
             self._con.close()
+
+
+def _derived_demonyms(name: str) -> set[str]:
+    """The regular adjectives of a place's name, by its ending: Russia-n, Chin(a)-ese, Canad(a)-ian,
+    Europe-an, Ukrain(e)-ian, Mexic(o)-an, Mali-an, German(y), Ital(y)-ian, Turk(ey)-ish,
+    Belarus-ian, Iraq-i, Japan-ese, Uzbek(istan); of a name of several words, its last word's
+    ("South African"). Irregular ones are in `DEMONYMS`."""
+    head, _, last = name.rpartition(" ")
+    stem = last[:-1]
+    ending = last[-1:]
+    if ending == "a":
+        forms = {last + "n", stem + "ese", stem + "ian"}
+    elif ending == "e":
+        forms = {last + "an", stem + "ian"}
+    elif ending == "o":
+        forms = {stem + "an"}
+    elif ending == "i":
+        forms = {last + "an"}
+    elif ending == "y":
+        forms = {stem, stem + "ian", stem + "ish"}
+    elif ending.isalpha():
+        forms = {last + "ian", last + "i", last + "ese"}
+        stem = last[:-5] if last.endswith("istan") else last[:-4] if last.endswith("stan") else ""
+        if len(stem) >= 5:
+            forms.add(stem)  # Uzbek(istan), Kazakh(stan); a shorter stem is no word of its own
+    else:
+        return set()
+    forms.discard(last)
+    return {f"{head} {form}" if head else form for form in forms}
 
 
 def _candidate(row: tuple[Any, ...], quality: int) -> Candidate:

@@ -37,15 +37,38 @@ TOPONYM_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS: Final = frozenset({"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 
 # Where a toponym came from, and so how much it is trusted before the gazetteer has a say.
-PRIORITY_REGION_PHRASE: Final = 3  # "the Gomel region": a name with a subdivision word
-PRIORITY_PLACE_LABEL: Final = 2  # a GPE or LOC entity
-PRIORITY_FACILITY: Final = 1  # a FAC entity: often a building the gazetteer cannot know
+PRIORITY_REGION_PHRASE: Final = 4  # "the Gomel region": a name with a subdivision word
+PRIORITY_PLACE_LABEL: Final = 3  # a GPE or LOC entity
+PRIORITY_FACILITY: Final = 2  # a FAC entity: often a building the gazetteer cannot know
+# An adjective of a country before a noun ("Belarusian battalions"): under the names it can be
+# part of ("the French Quarter"), over the weak spans it can be ("Canadian", a town in Texas).
+PRIORITY_ADJECTIVE: Final = 1
 PRIORITY_WEAK: Final = 0  # a span under another label, a name the parser left out, or a place
 #                            inside an organisation's name ("the Toronto Star"): kept when strong
 
 # Places inside the names of organisations ("the Washington Post", "University of Kentucky")
 # are toponyms by the GeoWebNews guidelines (Embedded_Non_Lit); set False to leave them out.
 EMBEDDED_PLACES: Final = True
+# Adjectives of places before a noun ("Belarusian battalions", "the Irish government") are
+# mentions of their country, tied to it rather than places of their own: the record gives them
+# the country's name, id and point. The GeoWebNews guidelines count them as toponyms (the
+# *_Modifier and Embedded types with modifierType Adjective); the same words as nouns for
+# peoples ("the Belarusians") or languages ("in English") are not. Off until the record marks
+# them: the claims and events stages would take "Belarusian" for where a claim or an event is.
+ADJECTIVAL_PLACES = False
+# Nouns after an adjective of a place that make it the name of a language, not of the place.
+_LANGUAGE_NOUNS: Final = frozenset(
+    {"language", "languages", "speaking", "speaker", "speakers", "translation", "translator", "dialect",
+     "accent", "subtitles", "version", "word", "words", "phrase", "name", "literature", "lessons",
+     "class", "classes", "teacher", "teachers", "course", "courses", "grammar"}
+)  # fmt: skip
+_CAPITALISED: Final = re.compile(r"\b[A-Z][a-z]+\b")
+# Nouns that make an adjective of a place the name of a people: "African Americans".
+_ETHNIC_HEADS: Final = frozenset({"american", "americans"})
+# Words before an adjective that make one name with it: "South African", "Saudi Arabian".
+_DEMONYM_LEADS: Final = frozenset(
+    {"north", "south", "east", "west", "central", "saudi", "sri", "latin", "middle", "new"}
+)
 
 # Words after a name that make it a subdivision: "the Brest and Gomel regions", "Donetsk oblast".
 REGION_CUES: Final = (
@@ -291,6 +314,72 @@ def _postal_states(text: str, spans: Sequence[Toponym], gazetteer: Gazetteer) ->
     return found
 
 
+def adjectival_toponyms(doc: Any, text: str, gazetteer: Gazetteer) -> list[Toponym]:
+    """Adjectives of countries and continents that modify a noun: "Belarusian battalions".
+
+    A plural ("Belarusians") or an adjective with no noun after it ("the French", "in English")
+    names a people or a language, not the place.
+    """
+    found: list[Toponym] = []
+    n = len(doc)
+    persons = _person_tokens(doc)
+    words = gazetteer.demonym_words()
+    # Capitalised words of the text first: a token is made only for the few that can be adjectives.
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if word.lower() not in words or normalize(word) in persons:
+            continue
+        span = doc.char_span(m.start(), m.end())
+        if span is None or len(span) != 1 or span[0].tag_ in ("NNS", "NNPS"):
+            continue
+        token = span[0]
+        j = token.i + 1
+        if j + 1 < n and doc[j].text in ("-", "–"):
+            j += 1  # "Russian-backed", "Syrian-born"
+        # "the Russian and Venezuelan delegations", "German, Irish and other immigrants"
+        while j + 1 < n and doc[j].lower_ in (",", "and", "or", "&") and j - token.i <= 6:
+            k = j + 1 + (doc[j + 1].lower_ in ("and", "or"))
+            if k >= n or not (doc[k].text[:1].isupper() or doc[k].lower_ == "other"):
+                break
+            j = k + 1
+        if j >= n or not _modified_noun(doc[j]):
+            continue
+        if doc[j].lower_ in _ETHNIC_HEADS or (
+            token.lower_ in _ETHNIC_HEADS and _after_demonym(token, gazetteer)
+        ):
+            continue  # "African Americans", "Irish-American voters": a people, not a place
+        start = token.idx
+        place = None
+        if token.i > 0 and doc[token.i - 1].lower_ in _DEMONYM_LEADS and doc[token.i - 1].text[:1].isupper():
+            lead = doc[token.i - 1]
+            place = gazetteer.demonym(f"{lead.text} {word}")
+            start = lead.idx if place is not None else start
+        if place is None:
+            place = gazetteer.demonym(word)
+        if place is None:
+            continue
+        end = token.idx + len(word)
+        found.append(Toponym(start, end, text[start:end], "ADJ", PRIORITY_ADJECTIVE, candidates=[place]))
+    return found
+
+
+def _after_demonym(token: Any, gazetteer: Gazetteer) -> bool:
+    """Whether an adjective of a place comes just before `token` ("African" in "African American")."""
+    i = token.i - 1
+    if i > 0 and token.doc[i].text in ("-", "–"):
+        i -= 1
+    return i >= 0 and gazetteer.demonym(token.doc[i].text) is not None
+
+
+def _modified_noun(token: Any) -> bool:
+    """Whether `token` can be the noun (or the first word of the noun phrase) an adjective modifies."""
+    if not token.is_alpha or token.lower_ in _LANGUAGE_NOUNS:
+        return False
+    if token.tag_:
+        return token.tag_[:2] in ("NN", "JJ", "VB") and token.tag_ not in ("VBD", "VBZ", "VBP")
+    return not token.is_stop
+
+
 def _well_known(t: Toponym, gazetteer: Gazetteer) -> bool:
     """Whether a name's likeliest entry is a country, a region, a capital or a big city."""
     found = candidates_for(t, gazetteer)
@@ -316,6 +405,8 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
         if e <= s:
             continue
         if label in TOPONYM_LABELS:
+            if len(ent) <= 2 and gazetteer.demonym(text[s:e]) is not None:
+                continue  # "Emirati" filed as GPE: a place only as an adjective
             priority = PRIORITY_FACILITY if label == "FAC" else PRIORITY_PLACE_LABEL
             whole = Toponym(s, e, text[s:e], label, priority)
             if len(ent) > 1 and label != "FAC" and not candidates_for(whole, gazetteer):
@@ -329,6 +420,8 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
             spans.append(whole)
         elif label in OTHER_LABELS:
             whole = Toponym(s, e, text[s:e], label, PRIORITY_WEAK)
+            if len(ent) <= 2 and gazetteer.demonym(whole.text) is not None:
+                continue  # "Belarusian": a place only as an adjective (see `adjectival_toponyms`)
             if gazetteer.lookup(_POSSESSIVE.sub("", whole.text)):
                 spans.append(whole)
             elif label in ("ORG", "PERSON") and len(ent) > 1 and _FACILITY_HEAD.search(whole.text):
@@ -340,7 +433,7 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
         if entity.type not in TOPONYM_LABELS:
             continue
         for mention in entity.mentions:
-            if mention.text[:1].isupper():
+            if mention.text[:1].isupper() and gazetteer.demonym(mention.text) is None:
                 s, e = _clean_span(text, mention.start, mention.end)
                 if e > s:
                     spans.append(Toponym(s, e, text[s:e], entity.type, PRIORITY_PLACE_LABEL))
@@ -350,6 +443,8 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
         if t.candidates:
             spans.append(t)
     spans.extend(_postal_states(text, spans, gazetteer))
+    if ADJECTIVAL_PLACES:
+        spans.extend(adjectival_toponyms(doc, text, gazetteer))
     # Names the parser filed under no entity at all, such as datelines in capitals ("TORONTO").
     run: list[Any] = []
     for token, in_entity in zip(doc, covered, strict=True):
@@ -642,11 +737,27 @@ def locate(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
     firm = [t.resolved for t in toponyms if t.priority > PRIORITY_WEAK and t.resolved is not None]
     persons = _person_tokens(article.doc)
     listed = _listed_with_places(toponyms, article.text)
-    kept = [t for t in toponyms if _keep(t, persons, firm, t.start in listed)]
+    kept = [
+        t
+        for t in toponyms
+        if _keep(t, persons, firm, t.start in listed) and not _institution_modifier(t, article.doc)
+    ]
     if len(kept) < len(toponyms):
         # Spans turned away must not weigh on the others' choice.
         resolve_toponyms(kept, gazetteer, article.text)
     return kept
+
+
+def _institution_modifier(t: Toponym, doc: Any) -> bool:
+    """Whether a building standing for a government modifies a noun: "White House aides", "Kremlin
+    spokesman" name the institution's people, not the building (GeoWebNews: Non_Toponym)."""
+    c = t.resolved
+    if c is None or c.kind != "other" or c.level != LEVEL_CITY:
+        return False  # of the gazetteer's entries, only such buildings are "other" at the city level
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return False
+    return doc[span.end].tag_ in ("NN", "NNS")
 
 
 def _listed_with_places(toponyms: Sequence[Toponym], text: str) -> set[int]:
@@ -662,8 +773,22 @@ def _listed_with_places(toponyms: Sequence[Toponym], text: str) -> set[int]:
     return listed
 
 
+def _spells_a_town(t: Toponym) -> bool:
+    """Whether an organisation's acronym spells a town's name: "NATO" (Nato), "TASS" (Tass)."""
+    c = t.resolved
+    return (
+        t.label in ("ORG", "EMBEDDED")
+        and c is not None
+        and c.level > LEVEL_ADMIN1
+        and is_acronym(t.text)
+        and not is_acronym(c.name)
+    )
+
+
 def _keep(t: Toponym, persons: set[str], firm: Sequence[Candidate], listed: bool) -> bool:
     if t.priority == PRIORITY_WEAK:
+        if _spells_a_town(t):
+            return False
         if listed and t.resolved is not None and t.resolved.quality <= QUALITY_ALIAS:
             return normalize(t.text) not in persons
         return _is_strong(t, persons, firm)
@@ -757,7 +882,7 @@ def focus_of(toponyms: Sequence[Toponym]) -> Candidate | None:
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("places",),
-    components=("ner",),
+    components=("tagger", "ner"),
 )
 def extract_places(article: Article) -> Article:
     """Find the places an article names and give each its coordinates."""

@@ -1099,7 +1099,7 @@ RULES: tuple[Rule, ...] = (
         _compile(
             r"(?:(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.|[ap]m\b|(?-i:[AP]M)\b)"
             r"|\b(?P<hh3>[01]?\d|2[0-3])(?:\s+o'clock)?\s+in\s+the\s+(?P<part>morning|afternoon|evening|night)"
-            r"|\b(?P<word>noon|midday|midnight)\b"
+            r"|(?<!\bhigh\s)\b(?P<word>noon|midday|midnight)\b"  # "high noon" is an idiom, not a time
             r"|(?<=\bat\s)(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?![\d.:,])"
             r")" + _ZONE
         ),
