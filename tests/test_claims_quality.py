@@ -34,7 +34,7 @@ MINIMUMS = {
     "claims.place.recall": 0.65,
     "claims.date.precision": 0.15,
     "claims.date.recall": 0.90,
-    "events.participants.precision": 0.80,
+    "events.participants.precision": 0.90,
     "events.participants.recall": 0.60,
     "events.place.precision": 0.65,
     "events.place.recall": 0.70,

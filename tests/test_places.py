@@ -14,7 +14,6 @@ import pytest
 from spacy.tokens import Doc, Span
 
 from newsgraph import nlp as nlp_module
-from newsgraph.analyze import places as places_module
 from newsgraph.analyze.gazetteer import Gazetteer, haversine_km
 from newsgraph.analyze.places import STAGE_ID, adjectival_toponyms, extract_places, region_phrases
 from newsgraph.article import Article, Place
@@ -208,12 +207,6 @@ def test_surname_of_a_named_person_stays_a_person(nlp: Any) -> None:
     assert extract_places(article).places == []
 
 
-@pytest.fixture
-def adjectives_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(places_module, "ADJECTIVAL_PLACES", True)
-
-
-@pytest.mark.usefixtures("adjectives_on")
 def test_adjectives_of_countries_are_mentions_of_the_country(nlp: Any) -> None:
     text = (
         "Up to seven Belarusian battalions stand near Mozyr, said Ukrainian officer Petro Hlushko. "
@@ -221,15 +214,15 @@ def test_adjectives_of_countries_are_mentions_of_the_country(nlp: Any) -> None:
     )
     places = places_in(nlp, text)
     belarusian = by_text(places, "Belarusian")
-    assert [(p.name, p.kind, p.country, p.geonames_id) for p in belarusian] == [
-        ("Belarus", "country", "BY", 630336)
+    assert [(p.name, p.kind, p.country, p.geonames_id, p.adjective) for p in belarusian] == [
+        ("Belarus", "country", "BY", 630336, True)
     ]
     assert [p.country for p in by_text(places, "Ukrainian")] == ["UA"]
     assert [p.country for p in by_text(places, "Lithuanian")] == ["LT"]
     # A people is no place: "The Belarusians".
     assert by_text(places, "Belarusians") == []
     # The town keeps its own place, in the country the adjective names.
-    assert [p.country for p in by_text(places, "Mozyr")] == ["BY"]
+    assert [(p.country, p.adjective) for p in by_text(places, "Mozyr")] == [("BY", False)]
 
 
 @pytest.mark.parametrize(
@@ -247,10 +240,16 @@ def test_which_adjectives_name_a_place(nlp: Any, text: str, adjectives: list[str
     assert [t.text for t in found] == adjectives
 
 
-def test_adjectives_stay_out_of_the_record_while_switched_off(nlp: Any) -> None:
-    assert places_module.ADJECTIVAL_PLACES is False
-    places = places_in(nlp, "Seven Belarusian battalions stand near Minsk, said officer Petro Hlushko.")
-    assert [p.text for p in places] == ["Minsk"]
+def test_an_adjective_is_not_where_a_claim_is(nlp: Any) -> None:
+    """The claims stage places "seven battalions" near Mozyr, not in the country the adjective names."""
+    from newsgraph.api import analyze
+
+    article = analyze(
+        "Up to seven Belarusian battalions stand near Mozyr, said Ukrainian officer Petro Hlushko.",
+        published="2023-05-02",
+    )
+    [claim] = [c for c in article.claims if c.value == 7]
+    assert claim.place is not None and article.places[claim.place].text == "Mozyr"
 
 
 def test_an_organisations_acronym_is_no_town(nlp: Any) -> None:

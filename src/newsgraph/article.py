@@ -111,6 +111,10 @@ class Place(Annotation):
     lat: float | None = None
     lon: float | None = None
     country: str | None = None
+    adjective: bool = Field(
+        default=False,
+        description="an adjective of the place ('Belarusian battalions'): a mention, not where things are",
+    )
 
 
 class DateMention(Annotation):

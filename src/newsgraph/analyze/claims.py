@@ -184,17 +184,25 @@ class Context:
             )
         return known
 
+    def inside_longer_place(self, start: int, end: int) -> bool:
+        """Whether [start, end) is part of a longer place name: "Sumy" in "the Sumy region"."""
+        places = self.article.places
+        return any(
+            not places[i].adjective and places[i].end - places[i].start > end - start
+            for i in self._place_index.containing(start, end)
+        )
+
     def place_near(self, offset: int, lo: int, hi: int, avoid: Sequence[tuple[int, int]] = ()) -> int | None:
         """The index of the place in [lo, hi) nearest `offset`, those after it first (they say where).
 
-        Places inside an organisation's name, or inside a span of `avoid` (the mentions of an event's
-        participants), are not where it happens.
+        Places inside an organisation's name, inside a span of `avoid` (the mentions of an event's
+        participants), or named by an adjective ("Belarusian battalions") are not where it happens.
         """
         best: tuple[int, int] | None = None
         places = self.article.places
         for i in self._place_index.within(lo, hi):
             p = places[i]
-            if self.inside_org(p.start, p.end):
+            if p.adjective or self.inside_org(p.start, p.end):
                 continue
             if any(a <= p.start and p.end <= b for a, b in avoid):
                 continue

@@ -236,8 +236,12 @@ def _event(ctx: Context, si: int, sent: Any, tok: Any, kind: str) -> _Found:
                 actor,
                 *(c for c in actor.children if c.dep_ in ("amod", "compound", "poss", "conj")),
             ]:
-                for eid in ctx.entities_in(part.idx, part.idx + len(part), PARTICIPANT_TYPES):
-                    if eid not in participants:
+                lo, hi = part.idx, part.idx + len(part)
+                for eid in ctx.entities_in(lo, hi, PARTICIPANT_TYPES):
+                    # "the Sumy region: shelling ...": a place's name is where, not who.
+                    if eid not in participants and not all(
+                        ctx.inside_longer_place(a, b) for a, b in ctx.mention_spans(eid, lo, hi)
+                    ):
                         participants.append(eid)
     if kind in ("meeting", "visit") and len(participants) < 2:
         participants += [p for p in _next_sentence_people(ctx, si) if p not in participants]

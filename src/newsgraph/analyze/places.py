@@ -53,9 +53,8 @@ EMBEDDED_PLACES: Final = True
 # mentions of their country, tied to it rather than places of their own: the record gives them
 # the country's name, id and point. The GeoWebNews guidelines count them as toponyms (the
 # *_Modifier and Embedded types with modifierType Adjective); the same words as nouns for
-# peoples ("the Belarusians") or languages ("in English") are not. Off until the record marks
-# them: the claims and events stages would take "Belarusian" for where a claim or an event is.
-ADJECTIVAL_PLACES = False
+# peoples ("the Belarusians") or languages ("in English") are not. The record marks them
+# (`Place.adjective`), and the claims and events stages never take one for where something is.
 # Nouns after an adjective of a place that make it the name of a language, not of the place.
 _LANGUAGE_NOUNS: Final = frozenset(
     {"language", "languages", "speaking", "speaker", "speakers", "translation", "translator", "dialect",
@@ -443,8 +442,7 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
         if t.candidates:
             spans.append(t)
     spans.extend(_postal_states(text, spans, gazetteer))
-    if ADJECTIVAL_PLACES:
-        spans.extend(adjectival_toponyms(doc, text, gazetteer))
+    spans.extend(adjectival_toponyms(doc, text, gazetteer))
     # Names the parser filed under no entity at all, such as datelines in capitals ("TORONTO").
     run: list[Any] = []
     for token, in_entity in zip(doc, covered, strict=True):
@@ -842,6 +840,7 @@ def place_of(t: Toponym, focus: Candidate | None = None) -> Place:
         lat=round(c.lat, 5),
         lon=round(c.lon, 5),
         country=c.country,
+        adjective=t.label == "ADJ",
         stage=STAGE_ID,
     )
 
