@@ -53,7 +53,8 @@ def test_a_first_name_is_not_a_role() -> None:
 @pytest.mark.parametrize(
     ("demonym", "country"),
     [("Belarusian", "Belarus"), ("Russian", "Russia"), ("Ukrainian", "Ukraine"), ("Polish", "Poland"),
-     ("French", "France"), ("Lithuanian", "Lithuania")],
+     ("French", "France"), ("Lithuanian", "Lithuania"), ("Saudi", "Saudi Arabia"),
+     ("Emirati", "United Arab Emirates")],
 )  # fmt: skip
 def test_demonyms(demonym: str, country: str) -> None:
     assert country_of_demonym(demonym) == country

@@ -150,7 +150,7 @@ def _stance(sent: Any, verb: Any) -> Stance:
     if _conditional(sent, verb, text):
         return "conditional"
     for tok in sent:
-        if tok.lower_ in PREDICTING_ADJECTIVES and tok.head is verb:
+        if tok.lower_ in PREDICTING_ADJECTIVES and tok.head.i == verb.i:
             return PREDICTING_ADJECTIVES[tok.lower_]
     if _denied(verb):
         return "unlikely"

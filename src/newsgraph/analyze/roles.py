@@ -123,7 +123,11 @@ def country_of_demonym(word: str) -> str | None:
             hits = [n for k, n in names.items() if k.startswith(stem) and len(k) - len(stem) <= 3]
             if len(hits) == 1:
                 return hits[0]
-    return None
+    # The gazetteer's demonyms know the forms these rules miss ("Saudi", "Emirati").
+    from .gazetteer import Gazetteer
+
+    place = Gazetteer.get().demonym(word)
+    return place.name if place is not None and place.kind == "country" else None
 
 
 @stage(
