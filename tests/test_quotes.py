@@ -80,6 +80,20 @@ def test_quotations_are_ordered_disjoint_and_open_on_a_mark(text: str) -> None:
         previous_end = q.end
 
 
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(1, 60)), max_size=30), st.integers(0, 260))
+def test_the_index_of_found_quotes_finds_every_overlap(spans: list[tuple[int, int]], at: int) -> None:
+    from newsgraph.analyze.quotes import _Found, _FoundIndex
+
+    index = _FoundIndex()
+    found = [_Found(s, s + n, "direct", None, None) for s, n in spans]
+    for f in found:
+        index.add(f)
+    if found:
+        index.extend(found[0], found[0].end + 50)
+    expected = [f for f in found if f.start < at + 10 and at < f.end]
+    assert sorted(map(id, index.overlapping(at, at + 10))) == sorted(map(id, expected))
+
+
 def test_empty_and_markless_texts() -> None:
     assert find_quotations("") == []
     assert quotes("") == []
@@ -245,6 +259,62 @@ def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker() -> None:
     assert q.speaker is not None and q.speaker.name == "Serhiy Tkachenko"
 
 
+def test_a_name_the_parse_left_between_quotation_and_verb_is_the_speaker() -> None:
+    text = (
+        "“The bridge at Zatoka will stay closed until the spring,” Oksana Melnyk, a regional engineer, "
+        "said Thursday morning on the radio."
+    )
+    q = one(text)
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Oksana Melnyk"
+
+
+def test_a_dash_or_a_time_of_day_is_no_speaker() -> None:
+    from newsgraph import nlp as nlp_module
+    from newsgraph.analyze.quotes import _speaks
+
+    doc = nlp_module.load()("Taxes were made public ― Ivan Sokolenko said at 5:45 p.m. on Monday.")
+    by_text = {t.text: t for t in doc}
+    assert any(t.ent_type_ == "TIME" for t in doc)
+    assert not _speaks(by_text["―"])
+    assert _speaks(by_text["Sokolenko"])
+    assert not any(_speaks(t) for t in doc if t.ent_type_ == "TIME")
+
+
+def test_a_speech_verb_after_a_preposition_speaks_for_the_clause_subject() -> None:
+    text = "Marta Hrytsenko rallied the dockers in Izmail by warning that “the port will not wait for us.”"
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("that")
+    assert q.speaker is not None and q.speaker.name == "Marta Hrytsenko"
+    assert q.cue is not None and q.cue.text == "warning"
+
+
+def test_a_participle_hung_on_the_reported_clause_is_the_reporters() -> None:
+    text = (
+        "Even a harbour official in Izmail said the mayor will have to choose a side, saying, "
+        "“At some point Petro Zinchenko has to tell the dockers where he stands.”"
+    )
+    direct = [q for q in quotes(text) if q.text.startswith("“At some point")]
+    assert len(direct) == 1 and direct[0].speaker is not None
+    assert written(text, direct[0]).endswith("a harbour official in Izmail")
+
+
+def test_a_letter_that_says_is_no_speaker() -> None:
+    text = "Bohdan Lysenko released a letter from his doctor that says he has “excellent health” for his age."
+    for q in quotes(text):
+        assert q.speaker is None or q.speaker.name != "a letter from his doctor", q
+
+
+def test_an_unattributed_quotation_paragraph_opens_the_attributed_one_after_it() -> None:
+    text = (
+        "Ivan Hrytsenko runs a ferry on the Dnipro.\n\n“Nobody in the village believed the river would "
+        "freeze in November.”\n\n"
+        "“Then it did, and the pier at Kremenchuk was gone by morning,” Hrytsenko says."
+    )
+    q = one(text)
+    assert q.text.startswith("“Nobody in the village") and q.text.endswith("by morning,”")
+    assert q.speaker is not None and q.speaker.name == "Ivan Hrytsenko"
+
+
 def test_a_name_after_a_dash_signs_the_quote() -> None:
     q = one("“We will rebuild every school in Irpin before September.” ― Oksana Hnatiuk\n")
     assert q.speaker is not None and q.speaker.name == "Oksana Hnatiuk"
@@ -368,7 +438,8 @@ def test_seed_article_sources() -> None:
 # Minimums on the first 20 PolNeAR dev documents, a little under what the stage measured there
 # (scripts/eval_quotes.py --limit 20). Raise them when the stage improves; never lower them.
 # Measured 2026-11-29: e2e_direct_f 0.7335, e2e_f 0.5945, speaker_acc 0.9122.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.72, "e2e_f": 0.585, "speaker_acc": 0.90}
+# Measured 2026-12-03: e2e_direct_f 0.7622, e2e_f 0.6104, speaker_acc 0.9283.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.75, "e2e_f": 0.60, "speaker_acc": 0.92}
 
 
 @pytest.mark.shared

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..article import Article, Speaker
 from ..nlp import ents_of
-from .names import same_name, translit_key
+from .names import same_name, skeleton, translit_key
 
 # --- quotation marks ---------------------------------------------------------------------------
 
@@ -182,6 +182,15 @@ class Mentions:
         items.sort(key=lambda m: (m.start, -m.end))
         self.items = items
         self.starts = [m.start for m in items]
+        # For `named`: the mentions of each name, and each person's mentions by the consonant
+        # skeleton of their surname (spellings of one name share it), in text order.
+        self._by_name: dict[str, list[int]] = {}
+        self._by_surname: dict[str, list[int]] = {}
+        for n, item in enumerate(items):
+            self._by_name.setdefault(item.name, []).append(n)
+            if item.type == "PERSON" and item.name.split():
+                key = skeleton(translit_key(item.name.split()[-1]))
+                self._by_surname.setdefault(key, []).append(n)
         self._role_index: dict[str, list[tuple[int, Named, str]]] | None = None
 
     @staticmethod
@@ -220,7 +229,9 @@ class Mentions:
     def named(self, text: str, types: frozenset[str] = SPEAKING_TYPES) -> Named | None:
         """The mention whose name is `text` or ends in its surname (an unlabelled "Zhdanov")."""
         last = text.split()[-1] if text.split() else text
-        for m in self.items:
+        surname = self._by_surname.get(skeleton(translit_key(last)), [])
+        for n in sorted({*surname, *self._by_name.get(text, ())}):
+            m: Named = self.items[n]
             if m.type in types and (
                 m.name == text or (m.type == "PERSON" and same_name(m.name.split()[-1], last))
             ):
