@@ -1,9 +1,9 @@
 """Long texts full of speech: the stages after the parse grow with the text, not with its square.
 
 Nothing here is timed. The stages ask, for each number, event or sentence, about the quotes, places,
-dates and mentions near it; the tests count how many of those they read, over one text and over
-the same text twice as long. A stage that scans every quote for every sentence reads four times as
-many; one that reads only what is near reads about twice as many.
+dates and mentions near it; the tests count how many of those they read (or, for names, compare),
+over one text and over the same text twice as long. A stage that scans every quote for every
+sentence reads four times as many; one that reads only what is near reads about twice as many.
 
 The article is written for these tests: the people are invented, the places are real.
 """
@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgraph import analyze
+from newsgraph.analyze import dates, entities
 from newsgraph.analyze.spans import SpanIndex
 from newsgraph.api import build_pipeline
 from newsgraph.article import Article
@@ -87,6 +88,52 @@ def test_the_stages_read_what_is_near_not_everything() -> None:
     for name in STAGES:
         # Linear: twice the text, about twice the reads (a stage reads each list once to index it).
         # Scanning every quote or place for every claim or sentence made this 4x.
+        assert two[name] <= 2.5 * one[name] + 50, (name, one[name], two[name])
+
+
+def _entity_and_date_reads(copies: int) -> dict[str, int]:
+    """How many pairs of names the entities stage compares, and how many spaCy entities and grammar
+    matches the dates stage reads, over the text of `copies` copies."""
+    compared = 0
+    same_name, plausible, leftovers = entities.same_name, dates._plausible, dates._spacy_leftovers
+
+    def counted_same_name(a: str, b: str) -> bool:
+        nonlocal compared
+        compared += 1
+        return same_name(a, b)
+
+    settings = Settings(as_is=True)
+    pipeline = build_pipeline(settings)
+    settings = settings.but(components=tuple(sorted(pipeline.components)))
+    article = Article.from_raw(long_text(copies), as_is=True, published="2023-05-02")
+    reads = {}
+    with pytest.MonkeyPatch.context() as patch, using(settings):
+        patch.setattr(entities, "same_name", counted_same_name)
+        patch.setattr(
+            dates, "_plausible", lambda f, doc, ents, index: plausible(f, doc, Counted(ents), index)
+        )
+        patch.setattr(
+            dates,
+            "_spacy_leftovers",
+            lambda text, ents, found: leftovers(text, Counted(ents), Counted(found)),
+        )
+        for s in pipeline.stages:
+            compared, Counted.reads = 0, 0
+            s.run_batch([article])
+            if s.name == "entities":
+                reads["entities"] = compared
+            elif s.name == "dates":
+                reads["dates"] = Counted.reads
+                break
+    assert article.entities and article.dates
+    return reads
+
+
+def test_entities_and_dates_compare_what_is_near_not_everything() -> None:
+    one, two = _entity_and_date_reads(8), _entity_and_date_reads(16)
+    for name in ("entities", "dates"):
+        # Matching a surname against every earlier mention of every person, or a date against every
+        # spaCy entity, made this 4x; against each person's few spellings, or the entities over it, 2x.
         assert two[name] <= 2.5 * one[name] + 50, (name, one[name], two[name])
 
 

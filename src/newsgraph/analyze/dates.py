@@ -13,6 +13,7 @@ from ..article import Article, DateMention, DateRelation
 from ..nlp import ents_of
 from ..pipeline import ENGLISH, stage
 from . import timex
+from .spans import SpanIndex
 from .timex import Context, Found, Tense
 
 STAGE_ID = "dates.v1"
@@ -153,7 +154,8 @@ def find_dates(text: str, doc: Any, published: dt.date | None) -> list[Mention]:
     """
     ents = [(e.start_char, e.end_char, e.label_) for e in ents_of(doc)] if doc is not None else []
     scanned = timex.scan(text)
-    found = [f for f in scanned if _plausible(f, doc, ents)]
+    index = SpanIndex((start, end) for start, end, _ in ents)
+    found = [f for f in scanned if _plausible(f, doc, ents, index)]
     # spaCy spans the grammar already judged (kept or refused) are not read again.
     found += _spacy_leftovers(text, ents, scanned)
     found.sort(key=lambda f: f.start)
@@ -202,11 +204,14 @@ def _latest_ended_quarter(published: dt.date | None) -> tuple[int, int] | None:
     return (published.year, q - 1) if q > 1 else (published.year - 1, 4)
 
 
-def _plausible(f: Found, doc: Any, ents: Sequence[tuple[int, int, str]]) -> bool:
-    """False for words the grammar matched that spaCy reads as a name or a plain number."""
+def _plausible(f: Found, doc: Any, ents: Sequence[tuple[int, int, str]], index: SpanIndex) -> bool:
+    """False for words the grammar matched that spaCy reads as a name or a plain number.
+
+    `index` holds the spans of `ents`: a long article has thousands, and only those over `f` count.
+    """
     if doc is None:
         return True
-    labels = {label for start, end, label in ents if start < f.end and f.start < end}
+    labels = {ents[i][2] for i in index.overlapping(f.start, f.end)}
     if f.rule in _AMBIGUOUS_RULES and labels & _NAME_LABELS:
         return False
     if f.rule in ("month", "season") and _after_name(f.text, f.match.string, f.start):
@@ -269,8 +274,9 @@ _DATEABLE = re.compile(
 def _spacy_leftovers(text: str, ents: Sequence[tuple[int, int, str]], found: Sequence[Found]) -> list[Found]:
     """spaCy DATE/TIME entities that no grammar rule covers and that look like dates, for dateparser."""
     extra: list[Found] = []
+    grammar = SpanIndex((f.start, f.end) for f in found)
     for start, end, label in ents:
-        if label not in ("DATE", "TIME") or any(f.start < end and start < f.end for f in found):
+        if label not in ("DATE", "TIME") or grammar.overlapping(start, end):
             continue
         span = text[start:end]
         if _DURATION.search(span) or _NOT_A_DATE.search(span) or not _DATEABLE.search(span):
@@ -354,10 +360,11 @@ def _tense(doc: Any, text: str, start: int, end: int) -> Tense | None:
 
 def _clause_verb(token: Any) -> Any:
     """The verb a date depends on, or None for a date in a verbless phrase."""
+    # The root is its own head. Tokens are compared by position: spaCy makes a new one on each access.
     for _ in range(6):
         if token.pos_ in ("VERB", "AUX"):
             return token
-        if token.lower_ in _FUTURE_NP_WORDS or token.head is token:
+        if token.lower_ in _FUTURE_NP_WORDS or token.head.i == token.i:
             return None
         token = token.head
     return None
@@ -368,7 +375,7 @@ def _tense_of_phrase(token: Any) -> Tense | None:
     for _ in range(6):
         if token.lower_ in _FUTURE_NP_WORDS or token.head.lower_ in _FUTURE_NP_WORDS:
             return "future"
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     return None
@@ -379,7 +386,7 @@ def _pluperfect(verb: Any) -> bool:
     for _ in range(3):
         if "had" in {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}:
             return True
-        if verb.head is verb:
+        if verb.head.i == verb.i:
             break
         verb = verb.head
     return False
@@ -389,7 +396,7 @@ def _tense_of_verb(verb: Any, depth: int) -> Tense | None:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if aux & _WILL:
         return "future"
-    if "to" in aux and depth < 3 and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+    if "to" in aux and depth < 3 and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
         # An infinitive takes its time from what governs it; after "plan", "due", "expected" it is
         # ahead ("planned to leave Thursday") unless the plan is in the past perfect ("had been
         # due to expire Friday").

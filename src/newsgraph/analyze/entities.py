@@ -89,6 +89,43 @@ class _Cluster:
         return [s for s in self.spans if len(s.tokens) > 1]
 
 
+@dataclass
+class _Names:
+    """A person cluster and the distinct spellings of its mentions, kept as they join it.
+
+    A long article names one person hundreds of times in a few spellings: matching a mention against
+    the spellings, not against every earlier mention, keeps clustering linear. `same_name` is a pure
+    function of the two words, so comparing each spelling once gives what comparing each mention did.
+    """
+
+    cluster: _Cluster
+    given: set[tuple[str, str]] = field(default_factory=set)  # (first word, surname) of full names
+    full_surnames: set[str] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
+
+    def add(self, s: _Span) -> None:
+        self.cluster.spans.append(s)
+        self.surnames.add(s.surname)
+        if len(s.tokens) > 1:
+            self.full_surnames.add(s.surname)
+            self.given.add((s.tokens[0].rstrip("."), s.surname))
+
+    def has_surname(self, surname: str, full: bool = False) -> bool:
+        """True when a mention (a full name, with `full`) ends in a spelling of `surname`."""
+        return any(same_name(surname, o) for o in (self.full_surnames if full else self.surnames))
+
+    def same_person(self, s: _Span) -> bool:
+        """True when a full name of this person agrees with the full name `s` in both names."""
+        b = s.tokens[0].rstrip(".")
+        for a, surname in self.given:
+            if not same_name(surname, s.surname):
+                continue
+            # First names must agree too, as spellings or as an initial ("V. Putin").
+            if same_name(a, b) or (min(len(a), len(b)) == 1 and a[0].lower() == b[0].lower()):
+                return True
+        return False
+
+
 @stage(
     "entities", version=2, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
@@ -519,33 +556,29 @@ def _majority_labels(spans: list[_Span]) -> None:
 
 def _cluster(spans: list[_Span]) -> list[_Cluster]:
     """One cluster per entity, ordered by first mention."""
-    people: list[_Cluster] = []
+    people: list[_Names] = []
     # Full names first, so that a lone surname anywhere in the article can join its person.
     for s in spans:
         if s.label == "PERSON" and len(s.tokens) > 1:
-            match = next((c for c in people if _same_person(c, s)), None)
+            match = next((p for p in people if p.same_person(s)), None)
             if match is None:
-                people.append(_Cluster("PERSON", [s]))
-            else:
-                match.spans.append(s)
+                people.append(match := _Names(_Cluster("PERSON")))
+            match.add(s)
     others: dict[tuple[str, str], _Cluster] = {}
     for s in spans:
         if s.label == "PERSON" and len(s.tokens) > 1:
             continue
         if len(s.tokens) == 1 and s.label in PERSON_CONFUSABLE:
-            person = next(
-                (c for c in people if any(same_name(s.surname, f.surname) for f in c.full_names)), None
-            )
+            person = next((p for p in people if p.has_surname(s.surname, full=True)), None)
             if person is not None:
                 s.label = "PERSON"
-                person.spans.append(s)
+                person.add(s)
                 continue
         if s.label == "PERSON":
-            match = next((c for c in people if any(same_name(s.surname, o.surname) for o in c.spans)), None)
+            match = next((p for p in people if p.has_surname(s.surname)), None)
             if match is None:
-                people.append(_Cluster("PERSON", [s]))
-            else:
-                match.spans.append(s)
+                people.append(match := _Names(_Cluster("PERSON")))
+            match.add(s)
             continue
         group = "GPE" if s.label in ("GPE", "LOC") else s.label
         key = (group, translit_key(s.text))
@@ -555,7 +588,7 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
         if cluster is None:
             others[key] = cluster = _Cluster(s.label)
         cluster.spans.append(s)
-    clusters = people + list(others.values())
+    clusters = [p.cluster for p in people] + list(others.values())
     for c in clusters:
         c.spans.sort(key=lambda s: s.start)
     return sorted(clusters, key=lambda c: c.spans[0].start)
@@ -809,7 +842,7 @@ def _relabel_people(spans: list[_Span]) -> None:
     """A two- or three-word name the small model labelled otherwise is a person when it starts with a
     given name ("Olena Markiv" [ORG]) or the article calls its last word a person elsewhere
     ("Taras Hnatyuk" [ORG] ... "Hnatyuk" [PERSON])."""
-    surnames = [s.surname for s in spans if s.label == "PERSON" and len(s.tokens) == 1]
+    surnames = {s.surname for s in spans if s.label == "PERSON" and len(s.tokens) == 1}
     for s in spans:
         if (
             s.label != "PERSON"
@@ -893,17 +926,6 @@ def _after_locative(doc: Any, first: int, words: frozenset[str]) -> bool:
     if i >= 0 and doc[i].lower_ == "the":
         i -= 1
     return i >= 0 and doc[i].lower_ in words
-
-
-def _same_person(cluster: _Cluster, s: _Span) -> bool:
-    for other in cluster.full_names:
-        if not same_name(other.surname, s.surname):
-            continue
-        # First names must agree too, as spellings or as an initial ("V. Putin").
-        a, b = other.tokens[0].rstrip("."), s.tokens[0].rstrip(".")
-        if same_name(a, b) or (min(len(a), len(b)) == 1 and a[0].lower() == b[0].lower()):
-            return True
-    return False
 
 
 def _same_phrase(a: _Span, b: _Span) -> bool:

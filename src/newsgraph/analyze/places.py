@@ -6,6 +6,7 @@ import functools
 import itertools
 import math
 import re
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -457,12 +458,15 @@ def find_toponyms(article: Article, gazetteer: Gazetteer) -> list[Toponym]:
     # Keep the best of overlapping spans: higher priority, then longer.
     spans.sort(key=lambda t: (-t.priority, -(t.end - t.start), t.start))
     kept: list[Toponym] = []
+    # The kept spans in text order: they do not overlap, so their ends rise with their starts and the
+    # last one starting before `t` ends is the only one that can reach into it.
     taken: list[tuple[int, int]] = []
     for t in spans:
-        if any(t.start < e and s < t.end for s, e in taken):
+        i = bisect_left(taken, (t.end,))  # the kept spans that start before t ends
+        if i and taken[i - 1][1] > t.start:
             continue
         kept.append(t)
-        taken.append((t.start, t.end))
+        insort(taken, (t.start, t.end))
     kept.sort(key=lambda t: t.start)
     return kept
 
