@@ -293,7 +293,7 @@ def test_a_failing_article_does_not_stop_the_batch(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(claims_module, "find_claims", broken)
     out = list(pipe.run([Article.from_raw("boom 3 tanks.", source="bad.txt"), Article.from_raw("3 tanks.")]))
-    assert out[0].error is not None and "claims.v1" in out[0].error and "bad.txt" in out[0].error
+    assert out[0].error is not None and "claims.v2" in out[0].error and "bad.txt" in out[0].error
     assert out[1].error is None
 
 

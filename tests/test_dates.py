@@ -52,7 +52,7 @@ def only(dates: list[DateMention], text: str) -> DateMention:
 
 def test_stage_declares_what_it_needs_and_gives() -> None:
     s = get_stage("dates")
-    assert s.id == STAGE_ID == "dates.v1"
+    assert s.id == STAGE_ID == "dates.v2"
     assert s.requires == ("doc",)
     assert s.assigns == ("dates",)
     assert "ner" in s.components
@@ -257,7 +257,7 @@ def test_runs_in_a_built_pipeline() -> None:
         Article.from_raw("Lesia Marchuk flew to Kraków on March 3.", published=PUBLISHED, as_is=True)
     )
     assert [(d.text, d.value) for d in article.dates] == [("March 3", "2022-03-03")]
-    assert article.stages == ["parse.v1", "dates.v1"]
+    assert article.stages == ["parse.v1", "dates.v2"]
 
 
 # --------------------------------------------------------------------------- the quality gate

@@ -55,7 +55,7 @@ def test_ids_follow_first_mention_and_mentions_point_into_the_text() -> None:
     article = analyse("Olena Markiv runs the port of Odesa. The Ministry of Infrastructure backs Markiv.")
     assert [e.id for e in article.entities] == [f"e{i}" for i in range(1, len(article.entities) + 1)]
     for e in article.entities:
-        assert e.stage == "entities.v2"
+        assert e.stage == "entities.v3"
         for m in e.mentions:
             assert article.text[m.start : m.end] == m.text
     # the leading "The" is not part of the name, and the name stops before the verb

@@ -35,7 +35,7 @@ def test_a_non_english_article_is_kept_marked_and_not_mangled() -> None:
 def test_an_english_article_goes_through_every_stage() -> None:
     article = analyze(ENGLISH, published="2022-11-18")
     assert article.language == "en"
-    assert "quotes.v2" in article.stages
+    assert "quotes.v3" in article.stages
     assert any(e.name == "Viktor Lysenko" for e in article.entities)
 
 
@@ -46,4 +46,4 @@ def test_an_unsure_guess_keeps_the_stages_running() -> None:
         f"{i}. Kipkorir Tergat ( Kenya ) 13:0{i}.2{i}" for i in range(1, 9)
     )
     article = analyze(table, as_is=True)
-    assert article.language in (None, "en") or "entities.v2" in article.stages
+    assert article.language in (None, "en") or "entities.v3" in article.stages

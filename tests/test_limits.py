@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -236,6 +237,45 @@ def test_a_watchdog_guard_never_raises_after_its_block_ends() -> None:
     thread.start()
     thread.join(timeout=30)
     assert not thread.is_alive() and escaped == []
+
+
+def test_fired_watchdog_guards_leave_no_pending_flag_that_hangs_a_traced_thread() -> None:
+    """CPython 3.11 leaves an interpreter-wide flag set when a thread's pending exception is taken
+    back; a traced thread then loops for ever at its next function entry. Run in a child process,
+    which a hang cannot take the suite down with."""
+    program = """
+import sys, threading, time
+from newsgraph.limits import TimeLimitExceeded, time_limit
+
+def work():
+    try:
+        with time_limit(0.01):  # fired for sure: the loop runs past it
+            until = time.monotonic() + 5
+            while time.monotonic() < until:
+                pass
+    except TimeLimitExceeded:
+        pass
+    for n in range(200):
+        try:
+            with time_limit(0.0005 * (n % 4 + 1)):
+                sum(range(200 * (n % 7)))
+        except TimeLimitExceeded:
+            pass
+
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+def f():
+    return 1
+sys.settrace(lambda *args: None)
+f()
+sys.settrace(None)
+print("done")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.strip() == "done", done.stderr[-2000:]
 
 
 def stage_lines(pipeline: Pipeline, stop_at: int | None = None) -> tuple[Any, list[int]]:

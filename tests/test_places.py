@@ -41,7 +41,7 @@ def by_text(places: list[Place], text: str) -> list[Place]:
 
 def test_stage_declares_what_it_needs_and_gives() -> None:
     s = get_stage("places")
-    assert s.id == STAGE_ID == "places.v1"
+    assert s.id == STAGE_ID == "places.v2"
     assert s.requires == ("doc", "entities")
     assert s.assigns == ("places",)
     assert s.components == ("tagger", "ner")

@@ -110,20 +110,27 @@ def _async_exc_usable() -> bool:
     return hasattr(ctypes, "pythonapi") and hasattr(ctypes.pythonapi, "PyThreadState_SetAsyncExc")
 
 
-def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
-    """Have `thread_id` raise `exception` at its next bytecode (None: forget one not yet raised)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else ctypes.c_void_p(0)
-    )
+def _raise_in(thread_id: int, exception: type[BaseException]) -> None:
+    """Have `thread_id` raise `exception` at its next check between bytecodes.
+
+    Never called with NULL to take one back: CPython 3.11 then leaves its "pending" flag set for
+    good, which slows every thread and hangs a traced one (its function-entry check loops).
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception))
+
+
+# Loop steps a guard runs after its block so that an exception fired at it lands there (it is
+# delivered at the first backward jump).
+_LANDING_STEPS = 100
 
 
 class _Watchdog:
     """One daemon thread that raises TimeLimitExceeded in threads whose time is up.
 
     A guard's deadline goes on a heap; the watchdog sleeps until the earliest. Arming, firing and
-    disarming hold one lock, so a guard that ends clears an exception fired at it but not yet
-    raised: no TimeLimitExceeded ever comes after its block (one raised inside the block's own
-    exit is the block's, and its caller handles it).
+    disarming hold one lock. A guard whose exception was fired but had not landed when its block
+    ended lets it land in its own exit and drops it there: no TimeLimitExceeded ever comes after
+    its block (the block finished, just in time).
     """
 
     def __init__(self) -> None:
@@ -149,11 +156,18 @@ class _Watchdog:
         try:
             yield
         finally:
-            with self._lock:
-                del self._live[token]
-                if token in self._fired:
-                    self._fired.discard(token)
-                    _raise_in(thread_id, None)
+            while True:
+                try:
+                    with self._lock:
+                        self._live.pop(token, None)
+                        fired = token in self._fired
+                        self._fired.discard(token)
+                    if fired:
+                        for _ in range(_LANDING_STEPS):  # each step checks for a pending exception
+                            pass
+                    break
+                except TimeLimitExceeded:
+                    continue  # it landed here, after the block: finish the clean-up
 
     def _watch(self) -> None:
         with self._lock:

@@ -20,7 +20,7 @@ from ..pipeline import ENGLISH, stage
 from .numbers import SCALES, VAGUE, Number, parse_number, qualifier_after, qualifier_phrase_before
 from .spans import SpanIndex
 
-STAGE_ID: Final = "claims.v1"
+STAGE_ID: Final = "claims.v2"
 
 # Nouns a number counts only through "of": "300 units of equipment" counts equipment.
 CONTAINER_NOUNS: Final = frozenset({"unit", "item", "piece", "head", "kind", "type", "batch"})
@@ -80,7 +80,7 @@ _BASELINE = re.compile(r"\bthan\s+(?:in\s+)?$")  # "36 percent more than in 2022
 
 @stage(
     "claims",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities", "places", "dates", "quotes"),
     assigns=("claims",),

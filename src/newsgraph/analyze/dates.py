@@ -16,7 +16,7 @@ from . import timex
 from .spans import SpanIndex
 from .timex import Context, Found, Tense
 
-STAGE_ID = "dates.v1"
+STAGE_ID = "dates.v2"
 
 # Words just before a date that say how an event relates to it ("until June 25"). "by" is a
 # deadline: the event happens on or before the date, so it reads as "until".
@@ -113,7 +113,7 @@ class Mention:
 
 @stage(
     "dates",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc",),
     assigns=("dates",),

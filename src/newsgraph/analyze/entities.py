@@ -14,7 +14,7 @@ from ..nlp import ents_of, span_text, text_of
 from ..pipeline import ENGLISH, stage
 from .names import same_name, translit_key
 
-STAGE = "entities.v2"
+STAGE = "entities.v3"
 
 # Labels that are values, not entities: the dates and claims stages read them from the parse.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -127,7 +127,7 @@ class _Names:
 
 
 @stage(
-    "entities", version=2, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=3, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""

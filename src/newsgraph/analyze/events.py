@@ -18,7 +18,7 @@ from ..nlp import span_text
 from ..pipeline import ENGLISH, stage
 from .claims import Context
 
-STAGE_ID: Final = "events.v1"
+STAGE_ID: Final = "events.v2"
 
 # Trigger lemmas, verbs and nouns, and the event type each gives.
 VERB_TRIGGERS: Final = {
@@ -78,7 +78,7 @@ class _Found:
 
 @stage(
     "events",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities", "places", "dates", "quotes"),
     assigns=("events",),

@@ -29,7 +29,7 @@ from .gazetteer import (
     normalize,
 )
 
-STAGE_ID: Final = "places.v1"
+STAGE_ID: Final = "places.v2"
 
 # spaCy labels that name places. NORP (Russian, Belarusians) names peoples, not places.
 TOPONYM_LABELS: Final = frozenset({"GPE", "LOC", "FAC"})
@@ -881,7 +881,7 @@ def focus_of(toponyms: Sequence[Toponym]) -> Candidate | None:
 
 @stage(
     "places",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("places",),

@@ -16,7 +16,7 @@ from ..nlp import span_text
 from ..pipeline import ENGLISH, stage
 from .claims import PERSON_ORG, Context
 
-STAGE_ID: Final = "predictions.v1"
+STAGE_ID: Final = "predictions.v2"
 
 FUTURE_AUX: Final = frozenset({"will", "'ll", "wo", "would", "shall", "could", "may", "might", "can", "ca"})
 # "can" states an ability as often as it predicts: it counts only with a condition or a denial.
@@ -62,7 +62,7 @@ CONDITION_PHRASES: Final = (
 
 @stage(
     "predictions",
-    version=1,
+    version=2,
     languages=ENGLISH,
     requires=("doc", "entities", "quotes"),
     assigns=("predictions",),

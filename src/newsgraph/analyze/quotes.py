@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v2"
+STAGE: Final = "quotes.v3"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=2,
+    version=3,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),

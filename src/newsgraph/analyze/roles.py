@@ -12,7 +12,7 @@ from ..pipeline import ENGLISH, stage
 from .names import ascii_fold
 from .spans import SpanIndex
 
-STAGE = "roles.v2"
+STAGE = "roles.v3"
 DESCRIPTIONS_STAGE = "descriptions.v1"
 
 # Demonyms whose country name is not their stem (the stem rule below handles Russian, Belarusian,
@@ -132,7 +132,7 @@ def country_of_demonym(word: str) -> str | None:
 
 @stage(
     "roles",
-    version=2,
+    version=3,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("roles",),
