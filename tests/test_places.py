@@ -284,8 +284,9 @@ def test_gazetteer_is_built_once_per_process() -> None:
 def test_geowebnews_scores_do_not_fall() -> None:
     """The first 40 GeoWebNews articles through the command line, as the scorers run it.
 
-    Measured on this subset (2026-12, places.v1, adjectives of places switched off): det_f 0.7729,
-    acc161 0.9268, e2e_f 0.7163, det_f_noadj 0.8533 (2026-11: 0.7656, 0.9259, 0.7089, 0.8455).
+    Measured on this subset (2026-12-03, places.v2, adjectives of places in): det_f 0.8807,
+    acc161 0.9318, e2e_f 0.8206, det_f_noadj 0.8583 (places.v1 without them: 0.7729, 0.9268,
+    0.7163, 0.8533).
     The minimums sit a little below, for the stages upstream (entities) to move a little; raise
     them when the stage improves, never lower them quietly.
     """
@@ -303,7 +304,7 @@ def test_geowebnews_scores_do_not_fall() -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     last = proc.stdout.strip().splitlines()[-1]
     metrics = {k: float(v) for k, v in (kv.split("=", 1) for kv in last.split())}
-    assert metrics["det_f"] >= 0.765
+    assert metrics["det_f"] >= 0.87
     assert metrics["acc161"] >= 0.92
-    assert metrics["e2e_f"] >= 0.71
-    assert metrics["det_f_noadj"] >= 0.845
+    assert metrics["e2e_f"] >= 0.81
+    assert metrics["det_f_noadj"] >= 0.85
