@@ -223,13 +223,7 @@ class Store:
             reason = Errors.E310.format(db=self.location, reason=_one_line(exc))
             report.failed.append(Failure(source=batch[0].source, reason=reason))
             return
-        for article, verdict in zip(batch, verdicts, strict=True):
-            if verdict == "exact":
-                report.duplicates += 1
-            else:
-                report.stored += 1
-                report.ids.append(article.id)
-                report.near_duplicates += verdict == "near"
+        report.count((a.id for a in batch), verdicts)
 
     def seen_input(self, raw: str, source: str) -> tuple[str, bool] | None:
         """The id of the article stored from this raw input, if any (to skip it before analysis),

@@ -9,6 +9,7 @@ Dates are ISO strings (`2023-07-08`); `published` may be None where the input ga
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -98,6 +99,17 @@ class IngestReport:
     skipped: int = 0  # already stored from this very source: nothing to do (a resumed run)
     failed: list[Failure] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)  # ids of the articles stored by this run
+
+    def count(self, ids: Iterable[str], verdicts: Iterable[str]) -> None:
+        """Count articles a transaction stored, by the writer's verdict on each (exact: a copy of an
+        article already stored; near: stored, in an earlier article's story; new)."""
+        for article_id, verdict in zip(ids, verdicts, strict=True):
+            if verdict == "exact":
+                self.duplicates += 1
+            else:
+                self.stored += 1
+                self.ids.append(article_id)
+                self.near_duplicates += verdict == "near"
 
     def summary(self) -> str:
         """One line for a person: `stored 3, duplicates 1 (near 0), skipped 0, failed 1`."""

@@ -127,13 +127,7 @@ def store_items(
             with db.transaction():
                 also(db)
         return
-    for (article, _), verdict in zip(items, verdicts, strict=True):
-        if verdict == "exact":
-            report.duplicates += 1
-        else:
-            report.stored += 1
-            report.ids.append(article.id)
-            report.near_duplicates += verdict == "near"
+    report.count((a.id for a, _ in items), verdicts)
 
 
 def current_stages(settings: Settings) -> list[str]:
