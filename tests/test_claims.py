@@ -279,7 +279,7 @@ def test_a_huge_article_is_analysed() -> None:
 
 
 def test_the_stages_need_the_quotes_places_and_dates_first() -> None:
-    with pytest.raises(PipelineError, match=r"E102 stage claims\.v1 requires"):
+    with pytest.raises(PipelineError, match=r"E102 stage claims\.v2 requires"):
         Pipeline.build(["clean", "language", "parse", "claims"])
 
 
