@@ -325,28 +325,25 @@ def test_into_postgresql_each_worker_stores_its_partitions_over_its_own_connecti
 
     monkeypatch.setattr(scale_runner, "_store", client_writes)
     with pg_schema("scale", "PostgreSQL parallel ingest") as url:
-        first = ingest_parallel(
-            [*corpus.paths, str(again)],
-            SETTINGS,
-            db=url,
-            scheduler=scheduler,
-            progress=False,
-            target_bytes=SMALL,
-        )
+
+        def run() -> Any:
+            return ingest_parallel(
+                [*corpus.paths, str(again)],
+                SETTINGS,
+                db=url,
+                scheduler=scheduler,
+                progress=False,
+                target_bytes=SMALL,
+            )
+
+        first = run()
         assert not first.failed, first.failed
         assert first.stored == corpus.articles and first.duplicates == twice
         assert _records(url) == expected
         copies = _rows(url, "SELECT article_id, source FROM copies")
         assert len(copies) == corpus.articles + twice
         assert not _rows(url, "SELECT name, type FROM entities GROUP BY name, type HAVING count(*) > 1")
-        again_run = ingest_parallel(
-            [*corpus.paths, str(again)],
-            SETTINGS,
-            db=url,
-            scheduler=scheduler,
-            progress=False,
-            target_bytes=SMALL,
-        )
+        again_run = run()
         assert again_run.stored == again_run.duplicates == again_run.words == 0
         assert again_run.skipped == corpus.articles + twice
         assert len(_rows(url, "SELECT article_id, source FROM copies")) == len(copies)
