@@ -320,6 +320,48 @@ def test_a_name_after_a_dash_signs_the_quote() -> None:
     assert q.speaker is not None and q.speaker.name == "Oksana Hnatiuk"
 
 
+def test_a_signature_touching_the_mark_or_with_an_initial_signs_the_quote() -> None:
+    text = (
+        "“The ferry to Kherson should run again by spring.”― Taras M. Bondar\n"
+        "“Our bakery in Mykolaiv never closed, not for one day.” ― Olha Kovalenko\n"
+    )
+    found = quotes(text)
+    assert [q.speaker.name if q.speaker else None for q in found] == ["Taras M. Bondar", "Olha Kovalenko"]
+    assert found[0].text.endswith("by spring.”")
+
+
+def test_a_quotation_after_a_sentence_of_its_speaker_is_theirs() -> None:
+    text = (
+        "The mayor spoke first. Later Dmytro Savchenko cited the flooded cellars as one reason to move "
+        "the market. “Nobody will buy bread standing in water.”"
+    )
+    q = next(q for q in quotes(text) if q.text.startswith("“Nobody"))
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Dmytro Savchenko"
+
+
+def test_an_unattributed_quotation_in_another_speakers_paragraph_is_not_joined_to_the_last_quote() -> None:
+    text = (
+        "“The new bridge at Zaporizhzhia will carry trams,” Iryna Melnyk said on Monday.\n\n"
+        "Pavlo Hrebeniuk, the city engineer, described the plan as a gamble on Tuesday. "
+        "“Trams have not crossed the Dnipro here since 1994 and the piers are old.”"
+    )
+    found = quotes(text)
+    first = next(q for q in found if q.text.startswith("“The new bridge"))
+    assert first.text.endswith("trams,”")
+    last = next(q for q in found if "piers are old" in q.text)
+    assert last.speaker is not None and last.speaker.name == "Pavlo Hrebeniuk"
+
+
+def test_adding_cues_the_second_quotation_of_its_own() -> None:
+    text = (
+        "“The port of Izmail is working,” Nadiia Koval said, adding, “We loaded four ships on Sunday "
+        "and will load five more this week.”"
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.text[:12] for q in found] == ["“The port of", "“We loaded f"]
+    assert all(q.speaker is not None and q.speaker.name == "Nadiia Koval" for q in found)
+
+
 # --- reported speech ------------------------------------------------------------------------------
 
 
@@ -333,6 +375,34 @@ def test_indirect_speech_is_the_that_clause() -> None:
 def test_an_organisation_reports() -> None:
     q = one("The Ministry of Agriculture notes that grain exports through Izmail grew in May.")
     assert q.kind == "indirect" and q.speaker is not None and q.speaker.name == "Ministry of Agriculture"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Serhii Boyko described the new toll on the Odesa road as “a tax on farmers.”",
+            "the new toll on the Odesa road as “a tax on farmers.”",
+        ),
+        (
+            "Serhii Boyko accused the council of hiding “the real cost” of the works.",
+            "the council of hiding “the real cost” of the works",
+        ),
+    ],
+)
+def test_a_reported_object_runs_on_to_its_quoted_complement(text: str, content: str) -> None:
+    q = next(q for q in quotes(text) if q.cue is not None)
+    assert (q.kind, q.text) == ("mixed", content)
+    assert q.speaker is not None and q.speaker.name == "Serhii Boyko"
+
+
+def test_a_that_clause_after_the_verb_is_reported_not_a_clause_before_it() -> None:
+    text = (
+        "Sitting in a cafe in Lviv on Thursday, during which she also spoke about trains, Maria Tkachuk "
+        "remarked that the city was “a little crowded” this summer."
+    )
+    q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "remarked")
+    assert q.text.startswith("that the city was “a little crowded”")
 
 
 def test_has_repeatedly_reported_that() -> None:
