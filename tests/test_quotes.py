@@ -362,6 +362,24 @@ def test_adding_cues_the_second_quotation_of_its_own() -> None:
     assert all(q.speaker is not None and q.speaker.name == "Nadiia Koval" for q in found)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ivanna Rudko talked about the harvest in Poltava on her weekly podcast, “Steppe Nights.”",
+        "Bohdan Lysenko spoke on Sunday on the Kyiv channel's “Morning Show” about the dam.",
+    ],
+)
+def test_a_title_in_quotation_marks_is_no_ones_words(text: str) -> None:
+    assert not [q for q in quotes(text) if "“" in q.text], quotes(text)
+
+
+def test_i_said_outside_a_quotation_is_the_writer_unnamed() -> None:
+    text = "I asked the driver in Uzhhorod about the queue. “We wait two days at the border,” I wrote down."
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert written(text, q) == "I"
+    assert q.speaker is not None and q.speaker.name is None and q.speaker.entity is None
+
+
 # --- reported speech ------------------------------------------------------------------------------
 
 

@@ -390,7 +390,9 @@ class Resolver:
                 return Resolved(Speaker(entity=group.entity, name=group.name, start=start, end=end))
             # "they say": nobody in particular. Recorded as a mention, never given a name.
             return Resolved(Speaker(entity=None, name=None, start=start, end=end), ok=False)
-        return Resolved(Speaker(entity=None, name=None, start=start, end=end), ok=lower not in FIRST_PERSON)
+        # A pronoun with no antecedent found is kept as written, unnamed; so is "I said", "we
+        # believe" outside any quotation: the writer (an op-ed's author, a reporter's own account).
+        return Resolved(Speaker(entity=None, name=None, start=start, end=end), ok=lower not in ("me", "us"))
 
     def _antecedent(self, head: Any, types: frozenset[str]) -> Named | None:
         """The nearest sentence before the pronoun naming one of `types`; its subject if one is."""

@@ -406,7 +406,7 @@ class _Finder:
     def _direct(self) -> None:
         previous: _Direct | None = None
         for q in self.quotations:
-            if not self._standalone(q):
+            if not self._standalone(q) or self._title(q):
                 continue
             after, before = self._window_after(q), self._window_before(q)
             if self._reported_into(q, before):
@@ -456,6 +456,25 @@ class _Finder:
             return False
         rest = self.text[q.end : q.end + 2].lstrip(" \t\xa0")
         return not rest or not (rest[0].isalnum() or rest[0] == "(")
+
+    def _title(self, q: Quotation) -> bool:
+        """True for a short quotation in title case set off by a comma after a noun: a book, show or
+        podcast named in apposition ("her memoir, “Tough Choices.”"), no one's words."""
+        if q.end - q.start >= SHORT_QUOTATION:
+            return False
+        i = q.start - 1
+        while i >= 0 and self.text[i] in " \t\xa0":
+            i -= 1
+        t = self._tok(q.start) - 1
+        while t >= 0 and self.doc[t].is_space:
+            t -= 1
+        if i < 1 or self.text[i] != "," or t < 1 or self.doc[t - 1].pos_ not in ("NOUN", "PROPN"):
+            return False
+        return self._title_case(q)
+
+    def _title_case(self, q: Quotation) -> bool:
+        words = re.findall(r"[^\W\d_]{4,}", self.text[q.inner[0] : q.inner[1]])
+        return bool(words) and all(w[0].isupper() for w in words)
 
     def _sentence_start(self, q: Quotation) -> bool:
         i = q.start - 1
@@ -925,6 +944,8 @@ class _Finder:
         for q in self.quotations:
             if self._standalone(q) or any(self.index.overlapping(q.start, q.end)):
                 continue
+            if q.end - q.start < SHORT_QUOTATION and self._title_case(q):
+                continue  # a name (on ABC's “This Week”, the “Jeb Can Fix It” bus tour), no one's words
             first, last = self._tok(q.start), self._tok(q.end) - 1
             if first > last:
                 continue
