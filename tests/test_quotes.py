@@ -339,6 +339,16 @@ def test_a_quotation_after_a_sentence_of_its_speaker_is_theirs() -> None:
     assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Dmytro Savchenko"
 
 
+def test_words_attributed_after_a_comma_join_the_quotation_after_them() -> None:
+    text = (
+        "The new ferry to Ochakiv is not a luxury, Yurii Danyliuk said on Friday. "
+        "“It is the only road the village has left.”"
+    )
+    q = next(q for q in quotes(text) if "only road" in q.text)
+    assert q.text.startswith("The new ferry to Ochakiv is not a luxury, Yurii Danyliuk said")
+    assert q.speaker is not None and q.speaker.name == "Yurii Danyliuk"
+
+
 def test_an_unattributed_quotation_in_another_speakers_paragraph_is_not_joined_to_the_last_quote() -> None:
     text = (
         "“The new bridge at Zaporizhzhia will carry trams,” Iryna Melnyk said on Monday.\n\n"

@@ -427,12 +427,15 @@ class _Finder:
                 continue
             if hit is None and self._paragraph_start(q):
                 hit = self._introduced(q.start)
-            elif hit is None:
-                hit = self._said_before(q)
+            start = q.start
+            if hit is None and not self._paragraph_start(q):
+                said = self._said_before(q)
+                if said is not None:
+                    hit, start = said
             if hit is None and (q.end - q.start < SHORT_QUOTATION or not self._sentence_start(q)):
                 continue  # a title or a stray mark: “Bloodline,” with no one saying it
             verb, resolved = hit if hit is not None else (None, None)
-            previous = _Direct(q, self._add(q.start, q.end, "direct", resolved, verb), after)
+            previous = _Direct(q, self._add(start, q.end, "direct", resolved, verb), after)
 
     def _standalone(self, q: Quotation) -> bool:
         """True when the quotation is a statement of its own, not a phrase quoted in a clause."""
@@ -679,9 +682,11 @@ class _Finder:
             or not self._comma_glued(q)
         )
 
-    def _said_before(self, q: Quotation) -> Hit | None:
+    def _said_before(self, q: Quotation) -> tuple[Hit, int] | None:
         """The speaker of a quotation opening a sentence with no attribution of its own, when the
-        sentence before it in its paragraph has someone speaking ("Sanders cited … . “…”")."""
+        sentence before it in its paragraph has someone speaking ("Sanders cited … . “…”"), and
+        where the quote starts: at that sentence when it is words of theirs attributed after a
+        comma ("Trump isn't a conservative, he said. “He's a liberal!”"), as PolNeAR train joins them."""
         i = self._tok(q.start) - 1
         if i < 0 or self.doc[i].text not in SENTENCE_END:
             return None
@@ -699,8 +704,21 @@ class _Finder:
         for verb in verbs:
             resolved = self._resolve(verb)
             if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
-                return verb, resolved
+                return (verb, resolved), self._inverted_start(verb, j + 1, i, q.start)
         return None
+
+    def _inverted_start(self, verb: Any, first: int, last: int, default: int) -> int:
+        """The start of a sentence [first, last] whose words the verb attributes after a comma at
+        its end ("…, he said on Monday."), else `default`."""
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is None or (subject.i < verb.i - 1 and subject.right_edge.i != verb.i - 1):
+            return default
+        left = min(subject.left_edge.i, verb.i)
+        if left - first < 3 or self.doc[left - 1].text != "," or last - verb.i > 12:
+            return default
+        while first < left and self.doc[first].is_space:
+            first += 1
+        return int(self.doc[first].idx)
 
     def _introduced(self, start: int) -> Hit | None:
         """The speaker of a paragraph starting at `start` under a line ending in a colon: "Caddell
