@@ -424,6 +424,32 @@ def test_a_reported_object_runs_on_to_its_quoted_complement(text: str, content: 
     assert q.speaker is not None and q.speaker.name == "Serhii Boyko"
 
 
+def test_two_subjects_of_one_verb_the_nearest_speaks() -> None:
+    text = "Her verdict on the Kherson ferry: “It is not quite finished,” Halyna Moroz said."
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert q.speaker is not None and q.speaker.name == "Halyna Moroz"
+
+
+def test_a_relative_clause_naming_something_is_reported_from_its_relative_word() -> None:
+    text = "The council met in Chernihiv, which Andrii Tkach described as “a town of bridges.”"
+    q = next(q for q in quotes(text) if q.cue is not None)
+    assert q.text == "which Andrii Tkach described as “a town of bridges.”"
+    assert q.speaker is not None and q.speaker.name == "Andrii Tkach"
+
+
+def test_an_aside_after_the_quoted_words_is_not_reported() -> None:
+    text = "Larysa Bondarenko said the harbour in Odesa was “open again,” adding that six ships had left."
+    q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")
+    assert q.text == "the harbour in Odesa was “open again,”"
+
+
+@pytest.mark.parametrize("verb", ["whispered", "boomed", "mused"])
+def test_verbs_of_speaking_attribute_a_quotation(verb: str) -> None:
+    text = f"“The trains to Lviv will run tonight,” Oleksii Hnatiuk {verb}."
+    q = one(text)
+    assert q.speaker is not None and q.speaker.name == "Oleksii Hnatiuk"
+
+
 def test_a_that_clause_after_the_verb_is_reported_not_a_clause_before_it() -> None:
     text = (
         "Sitting in a cafe in Lviv on Thursday, during which she also spoke about trains, Maria Tkachuk "
