@@ -482,6 +482,31 @@ def test_according_to() -> None:
     assert q.cue is not None and q.cue.text == "According to"
 
 
+def test_a_transcript_line_is_a_block_quote_of_the_name_before_its_colon() -> None:
+    text = (
+        "Ivan Hrytsenko, who runs the port, spoke to Nadiia Koval of Radio Odesa. The transcript follows.\n\n"
+        '"HRYTSENKO: Well, look, the port of Odesa has been working since March and we loaded four ships.\n\n'
+        '"But the truth is that the insurance is still the problem for every owner.\n\n'
+        '"KOVAL: And the grain?\n\n'
+        '"HRYTSENKO: The grain will go by rail through Poland, as it did last year.\n\n'
+        "Clinton: 1,769.\n\nThe Latest: the port reopens on Monday."
+    )
+    found = quotes(text)
+    assert [(q.kind, q.speaker.name if q.speaker else None, q.text[:12]) for q in found] == [
+        ("block", "Ivan Hrytsenko", "Well, look, "),
+        ("block", "Nadiia Koval", "And the grai"),
+        ("block", "Ivan Hrytsenko", "The grain wi"),
+    ]
+    assert found[0].text.endswith("for every owner.")
+    assert [written(text, q) for q in found] == ["HRYTSENKO", "KOVAL", "HRYTSENKO"]
+
+
+def test_a_headline_naming_its_speaker_before_a_colon_reports_their_words() -> None:
+    text = "Senator Taras Bondar spoke in Lutsk on Friday.\n\nBondar: We will rebuild the bridge by June."
+    q = next(q for q in quotes(text) if q.text.startswith("We will"))
+    assert q.kind == "indirect" and q.speaker is not None and q.speaker.name == "Taras Bondar"
+
+
 def test_block_quote_under_a_line_naming_the_speaker() -> None:
     text = (
         "Expert Opinion\n\nIryna Savchenko, economist:\n\n"

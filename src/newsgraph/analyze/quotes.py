@@ -82,6 +82,9 @@ _INTRODUCING: Final = frozenset({":", "–", "—"})
 _CREDIT_DASHES: Final = frozenset({"―", "—", "–", "-", "--"})
 _DASHES: Final = frozenset("―—–-")
 _BLOCK_LINE: Final = re.compile(r"\n[–—-] ")
+# A paragraph opened by a speaker's name and a colon: a transcript's "PENCE: Well, look, …", a
+# headline's "Sanders: We will win in June".
+_LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t\xa0]+(?=\S)")
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
@@ -241,7 +244,9 @@ class _Finder:
         self.index = _FoundIndex()
 
     def run(self) -> list[_Found]:
-        # Quotations first: a cue verb they use is not read again as reported speech.
+        # Transcript lines first ("PENCE: Well, look, …"), then quotations: a cue verb they use is
+        # not read again as reported speech.
+        self._labelled()
         self._direct()
         self._blocks()
         self._according_to()
@@ -420,7 +425,7 @@ class _Finder:
     def _direct(self) -> None:
         previous: _Direct | None = None
         for q in self.quotations:
-            if not self._standalone(q) or self._title(q):
+            if not self._standalone(q) or self._title(q) or any(self.index.overlapping(q.start, q.start + 1)):
                 continue
             after, before = self._window_after(q), self._window_before(q)
             if self._reported_into(q, before):
@@ -821,6 +826,46 @@ class _Finder:
         self.found = kept
 
     # --- block quotes --------------------------------------------------------------------------
+
+    def _labelled(self) -> None:
+        """Paragraphs opened by a person's name and a colon, with the quoted paragraphs after them
+        that no other name opens: an interview transcript ("PENCE: Well, look, …"), a headline
+        ("Sanders: We will win in June"). A transcript's lines are block quotes, a headline's words
+        reported speech."""
+        for m in _LABEL_LINE.finditer(self.text):
+            start = m.end()
+            end = self._paragraph_end(start)
+            if len(re.findall(r"[^\W\d_]{2,}", self.text[start:end])) < 3:
+                continue  # "Clinton: 1,769." is a count
+            mentions = self.resolver.mentions
+            written = m.group(2).title() if m.group(2).isupper() else m.group(2)
+            named = mentions.at(m.start(2), m.end(2)) or mentions.named(written, frozenset({"PERSON"}))
+            if named is None or named.type != "PERSON":
+                continue
+            speaker = Speaker(entity=named.entity, name=named.name, start=m.start(2), end=m.end(2))
+            # The answer goes on over the paragraphs that reopen the quotation with no new name.
+            while True:
+                nxt = self.text.find("\n", end)
+                if nxt == -1:
+                    break
+                para = nxt + len(self.text[nxt:]) - len(self.text[nxt:].lstrip())
+                if not m.group(1) or para >= len(self.text) or self.text[para] not in '“"':
+                    break
+                if _LABEL_LINE.match(self.text, para):
+                    break
+                end = self._paragraph_end(para)
+            kind: QuoteKind = "block"
+            if not (m.group(1) or m.group(2).isupper()):
+                kind = _kind(self.text[start:end], "indirect")
+            if not self._covered(start, end):
+                self._add(start, end, kind, Resolved(speaker), None)
+
+    def _paragraph_end(self, start: int) -> int:
+        end = self.text.find("\n", start)
+        end = len(self.text) if end == -1 else end
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return end
 
     def _blocks(self) -> None:
         """A paragraph opened by a dash under a line naming its speaker and ending in a colon."""
