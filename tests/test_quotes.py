@@ -450,6 +450,12 @@ def test_verbs_of_speaking_attribute_a_quotation(verb: str) -> None:
     assert q.speaker is not None and q.speaker.name == "Oleksii Hnatiuk"
 
 
+def test_reported_words_run_on_to_the_quoted_phrase_after_them() -> None:
+    text = "Mariia Lytvyn said the new tram line in Vinnytsia is a gamble, “and a costly one.”"
+    q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")
+    assert q.kind == "mixed" and q.text.endswith("“and a costly one.”")
+
+
 def test_a_that_clause_after_the_verb_is_reported_not_a_clause_before_it() -> None:
     text = (
         "Sitting in a cafe in Lviv on Thursday, during which she also spoke about trains, Maria Tkachuk "

@@ -301,7 +301,7 @@ class _Finder:
         for q in self.quotations[max(0, bisect_left(self.quote_starts, start) - 1) :]:
             if q.start >= end:
                 break
-            if q.start < start < q.end and start - q.start < 5:
+            if q.start < start < q.end:
                 start = q.start
             if q.start < end < q.end:
                 end = q.end
@@ -962,7 +962,7 @@ class _Finder:
                     tokens = self._with_quoted_complement(verb, tokens)
                 span = self._trim(tokens)
                 if span is not None:
-                    span = self._cut_aside(span)
+                    span = self._run_on(self._cut_aside(span))
                 if span is None or span[0] <= verb.idx < span[1] or self._covered(*span):
                     continue
                 resolved = Resolved(NOBODY) if frame in SOURCELESS_FRAMES else self._resolve(verb)
@@ -1054,6 +1054,25 @@ class _Finder:
         lexicon knows ("Halyna Rudenko scoffed at the “paper wall”") is still that person's words."""
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         return subject is not None and subject.ent_type_ == "PERSON" and self.in_quote[subject.i] == -1
+
+    def _run_on(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The span run on to a quoted phrase right after it that the parse hung elsewhere ("called
+        the suspension “arbitrary.”", "he is a negotiator, “like you folks.”")."""
+        start, end = span
+        i = end
+        while i < len(self.text) and self.text[i] in " \t\xa0":
+            i += 1
+        if i < len(self.text) and self.text[i] == ",":
+            i += 1
+            while i < len(self.text) and self.text[i] in " \t\xa0":
+                i += 1
+        n = bisect_left(self.quote_starts, i)
+        if n == len(self.quotations) or self.quotations[n].start != i:
+            return span
+        q = self.quotations[n]
+        if self._standalone(q) or any(self.index.overlapping(q.start, q.end)) or "\n" in self.text[end:i]:
+            return span
+        return start, q.end
 
     def _cut_aside(self, span: tuple[int, int]) -> tuple[int, int]:
         """The span without what a comma or a dash adds after a quotation in it: "that he has
