@@ -456,6 +456,16 @@ def test_reported_words_run_on_to_the_quoted_phrase_after_them() -> None:
     assert q.kind == "mixed" and q.text.endswith("“and a costly one.”")
 
 
+def test_a_sentence_finished_by_a_quotation_and_its_second_part_are_one_quote() -> None:
+    text = (
+        "Teachers in Rivne are “looking to see who will pay for the new heating system,” Olena Savchuk "
+        "said. “That has to worry every school.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("Teachers in Rivne") and q.text.endswith("every school.”")
+    assert q.speaker is not None and q.speaker.name == "Olena Savchuk"
+
+
 def test_a_that_clause_after_the_verb_is_reported_not_a_clause_before_it() -> None:
     text = (
         "Sitting in a cafe in Lviv on Thursday, during which she also spoke about trains, Maria Tkachuk "

@@ -425,7 +425,12 @@ class _Finder:
     def _direct(self) -> None:
         previous: _Direct | None = None
         for q in self.quotations:
-            if not self._standalone(q) or self._title(q) or any(self.index.overlapping(q.start, q.start + 1)):
+            if self._title(q) or any(self.index.overlapping(q.start, q.start + 1)):
+                continue
+            if not self._standalone(q):
+                fronted = self._fronted(q)
+                if fronted is not None:
+                    previous = fronted
                 continue
             after, before = self._window_after(q), self._window_before(q)
             if self._reported_into(q, before):
@@ -455,6 +460,33 @@ class _Finder:
                 continue  # a title or a stray mark: “Bloodline,” with no one saying it
             verb, resolved = hit if hit is not None else (None, None)
             previous = _Direct(q, self._add(start, q.end, "direct", resolved, verb), after)
+
+    def _fronted(self, q: Quotation) -> _Direct | None:
+        """'Teachers are “looking to see who is on the ticket,” García said.': a quotation finishing a
+        sentence someone's words open, attributed after it, is one mixed quote from the sentence's
+        start, which a second quotation after the attribution continues, as PolNeAR train joins them."""
+        if not self._comma_glued(q) or len(self.text[q.inner[0] : q.inner[1]].split()) < 4:
+            return None  # a title or a scare quote: “Hamas,” “This Week,”
+        before = self._window_before(q)
+        first = before[0] if before else self._tok(q.start)
+        if (
+            not before
+            or len(before) >= WINDOW
+            or (first > 0 and not self._is_break(first - 1) and self.doc[first - 1].text not in SENTENCE_END)
+        ):
+            return None
+        if any(_is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS for i in before):
+            return None  # 'He said “…,”' is reported speech with a quoted fragment
+        after = self._window_after(q)
+        if not after or len(after) > GLUED_WINDOW:
+            return None
+        hit = self._attribution(after, q, True)
+        if hit is None or hit[0] is None or hit[0].lemma_.lower() not in SPEECH_VERBS:
+            return None
+        while first < len(self.doc) and self.doc[first].is_space:
+            first += 1
+        found = self._add(self.doc[first].idx, q.end, "mixed", hit[1], hit[0])
+        return _Direct(q, found, after)
 
     def _standalone(self, q: Quotation) -> bool:
         """True when the quotation is a statement of its own, not a phrase quoted in a clause."""
