@@ -139,6 +139,16 @@ def test_a_quote_split_by_its_attribution_is_one_quote_of_a_pronoun() -> None:
     assert q.speaker is not None and q.speaker.name == "Ivan Hrytsenko"
 
 
+def test_a_quote_split_by_a_short_attribution_in_mid_sentence_goes_on_past_a_later_cue() -> None:
+    text = (
+        "“In breaking news,” Roman Kuzmenko tweeted last January, “the mayor of Dnipro endorses himself,” "
+        "after the city spokesman Petro Lytvyn tweeted his praise."
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert len(found) == 1 and found[0].text.endswith("endorses himself,”")
+    assert found[0].speaker is not None and found[0].speaker.name == "Roman Kuzmenko"
+
+
 def test_a_split_quote_goes_on_past_a_title_in_its_attribution() -> None:
     text = (
         "“The ferries run on time,” Taras Bondar said on “Morning Odesa.” "

@@ -722,8 +722,9 @@ class _Finder:
         # annotates 4 of 5 so). Not "referring to …", "noting that …": those join.
         if any(self.doc[i].idx > pf.cue.start and self.doc[i].lemma_.lower() == "add" for i in pafter):
             return False
-        # A second part opening in lower case ("…,” Tyler said, “and he has …”) goes on whatever
-        # follows it.
+        # A second part opening in lower case ("…,” Tyler said, “and he has …”) or after an
+        # attribution set off by commas in mid-sentence ("…,” he tweeted, “@Clinton wins …”) goes
+        # on whatever follows it.
         first = self.text[q.inner[0] : q.inner[0] + 1]
         return (
             hit is None
@@ -731,7 +732,14 @@ class _Finder:
             or hit[0].idx == pf.cue.start
             or first.islower()
             or not self._comma_glued(q)
+            or self._mid_sentence(pafter)
         )
+
+    def _mid_sentence(self, attribution: list[int]) -> bool:
+        """True for a short attribution set off by commas, nothing else in it: "…,” he tweeted, “…"."""
+        if not attribution or self.doc[attribution[-1]].text != "," or len(attribution) > 8:
+            return False
+        return not any(self.doc[i].dep_ == "cc" or self.doc[i].lower_ in ("but", "and") for i in attribution)
 
     def _said_before(self, q: Quotation) -> tuple[Hit, int] | None:
         """The speaker of a quotation opening a sentence with no attribution of its own, when the
