@@ -85,6 +85,10 @@ _BLOCK_LINE: Final = re.compile(r"\n[–—-] ")
 # A paragraph opened by a speaker's name and a colon: a transcript's "PENCE: Well, look, …", a
 # headline's "Sanders: We will win in June".
 _LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t\xa0]+(?=\S)")
+# Words a title leaves in lower case ("Jeb Can Fix It", "Women in Power").
+_SMALL_WORDS: Final = frozenset(
+    {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "s", "t"}
+)
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
@@ -256,7 +260,7 @@ class _Finder:
         # A quotation still without a speaker is left out: on PolNeAR train none of 96 such was
         # a quote the annotators found no source for; 46 had one the stage missed, 50 were no
         # quote they kept (titles, slogans, pull quotes).
-        return [f for f in self.found if not (f.kind == "direct" and f.speaker is None)]
+        return [f for f in self.found if not (f.kind == "direct" and f.speaker in (None, NOBODY))]
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -527,8 +531,11 @@ class _Finder:
         return self._title_case(q)
 
     def _title_case(self, q: Quotation) -> bool:
-        words = re.findall(r"[^\W\d_]{4,}", self.text[q.inner[0] : q.inner[1]])
-        return bool(words) and all(w[0].isupper() for w in words)
+        """True when every word but a title's small ones is capitalized: “Jeb Can Fix It”."""
+        words = [
+            w for w in re.findall(r"[^\W\d_]+", self.text[q.inner[0] : q.inner[1]]) if w not in _SMALL_WORDS
+        ]
+        return any(len(w) > 2 for w in words) and all(w[0].isupper() for w in words)
 
     def _sentence_start(self, q: Quotation) -> bool:
         i = q.start - 1
