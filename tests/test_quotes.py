@@ -614,7 +614,8 @@ def test_seed_article_sources() -> None:
 # (scripts/eval_quotes.py --limit 20). Raise them when the stage improves; never lower them.
 # Measured 2026-11-29: e2e_direct_f 0.7335, e2e_f 0.5945, speaker_acc 0.9122.
 # Measured 2026-12-03: e2e_direct_f 0.7622, e2e_f 0.6104, speaker_acc 0.9283.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.75, "e2e_f": 0.60, "speaker_acc": 0.92}
+# Measured 2026-12-03 (quotes.v4): e2e_direct_f 0.7824, e2e_f 0.6479, speaker_acc 0.9498.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.77, "e2e_f": 0.63, "speaker_acc": 0.94}
 
 
 @pytest.mark.shared
@@ -654,5 +655,5 @@ def test_the_stage_bench_times_every_stage() -> None:
     spec.loader.exec_module(bench)
     texts = ["“The pier is ready,” said Taras Bondar in Odesa.", "", "No quotes in Lviv today."]
     spent = bench.stage_times(texts)
-    assert {"parse.v1", "quotes.v3"} <= set(spent)
+    assert {"parse.v1", "quotes.v4"} <= set(spent)
     assert all(seconds >= 0 for seconds in spent.values())

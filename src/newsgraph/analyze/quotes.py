@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v3"
+STAGE: Final = "quotes.v4"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=3,
+    version=4,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
