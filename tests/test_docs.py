@@ -27,3 +27,11 @@ def test_every_command_is_documented() -> None:
 def test_the_two_fresh_clone_commands_are_there() -> None:
     assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/newsgraph example" in README
     assert "bash scripts/test.sh" in README
+
+
+def test_the_stage_table_names_the_current_stage_versions() -> None:
+    from newsgraph.pipeline import DEFAULT_STAGES, get_stage
+
+    table = re.findall(r"^\| `([a-z]+\.v\d+)` \|", README, re.M)
+    assert table, "README.md lost its table of stages"
+    assert table == [get_stage(name).id for name in DEFAULT_STAGES]
