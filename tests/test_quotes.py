@@ -447,6 +447,25 @@ def test_a_relative_clause_naming_something_is_reported_from_its_relative_word()
     assert q.speaker is not None and q.speaker.name == "Andrii Tkach"
 
 
+def test_a_relative_clause_naming_inside_a_reported_clause_is_a_quote_of_its_own() -> None:
+    text = (
+        "Bohdan Kravets said that he had access to the city's email server, which he described as "
+        "“like an open orchid.”"
+    )
+    found = [q for q in quotes(text) if q.cue is not None]
+    assert [(q.cue.text, q.text) for q in found if q.cue is not None] == [
+        ("said", "that he had access to the city's email server"),
+        ("described", "which he described as “like an open orchid.”"),
+    ]
+    assert all(q.speaker is not None and q.speaker.name == "Bohdan Kravets" for q in found)
+
+
+def test_a_quotation_right_after_a_naming_verb_is_a_name_given() -> None:
+    text = "Yurii Shevchenko attacked the accreditation boards, which he called “a cartel for diplomas.”"
+    q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "called")
+    assert (q.kind, q.text) == ("mixed", "which he called “a cartel for diplomas.”")
+
+
 def test_an_aside_after_the_quoted_words_is_not_reported() -> None:
     text = "Larysa Bondarenko said the harbour in Odesa was “open again,” adding that six ships had left."
     q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")

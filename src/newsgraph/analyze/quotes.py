@@ -89,6 +89,7 @@ _LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][\w.'’-]*(?: [A-Z][\w.'
 _SMALL_WORDS: Final = frozenset(
     {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "s", "t"}
 )
+_NAMING_VERBS: Final = frozenset({"call", "dub", "label", "term", "brand", "describe", "nickname"})
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
@@ -318,7 +319,7 @@ class _Finder:
         for t in node.subtree:
             if (
                 t.i > node.i
-                and t.dep_ in _ASIDES
+                and (t.dep_ in _ASIDES or self._names_in_relative(t))
                 and (t.dep_ != "advcl" or t.tag_ == "VBG")
                 and t.right_edge.i >= end - 1
                 and self.doc[t.left_edge.i - 1].text == ","
@@ -327,6 +328,16 @@ class _Finder:
                 end = t.left_edge.i - 2
                 break
         return [i for i in range(node.left_edge.i, end + 1) if self.para[i] == self.para[verb.i]]
+
+    def _names_in_relative(self, t: Any) -> bool:
+        """', which he described as “…”': a relative clause attributing words of its own, a quote
+        apart from the clause it ends (PolNeAR gives each word one attribution)."""
+        return bool(
+            t.dep_ == "relcl"
+            and t.lemma_.lower() in FRAGMENT_CUES
+            and any(c.lower_ in _RELATIVES and c.i < t.i for c in t.children)
+            and any(self.in_quote[k] != -1 for k in range(t.i, t.right_edge.i + 1))
+        )
 
     def _question(self, verb: Any) -> bool:
         """True when the verb's sentence, within its paragraph, ends with a question mark."""
@@ -512,6 +523,8 @@ class _Finder:
         t = self._tok(q.start) - 1
         if not (t >= 0 and self.doc[t].lemma_.lower() in SPEECH_VERBS and _is_verb(self.doc[t])):
             return False
+        if self.doc[t].lemma_.lower() in _NAMING_VERBS:
+            return False  # 'which he called “a cartel”' names something; 'he called, “Come!”' speaks
         rest = self.text[q.end : q.end + 2].lstrip(" \t\xa0")
         return not rest or not (rest[0].isalnum() or rest[0] == "(")
 
@@ -994,6 +1007,8 @@ class _Finder:
                 node = child
                 if child.dep_ == "prep":
                     node = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                    if node is None:  # "described as “like an open orchid”": the parse nests a preposition
+                        node = next((c for c in child.rights if not c.is_punct), None)
                 if node is None or self.para[node.i] != self.para[verb.i]:
                     continue
                 tokens = self._clause(node, verb)
