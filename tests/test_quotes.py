@@ -546,6 +546,25 @@ def test_a_transcript_line_is_a_block_quote_of_the_name_before_its_colon() -> No
     assert [written(text, q) for q in found] == ["HRYTSENKO", "KOVAL", "HRYTSENKO"]
 
 
+def test_a_label_with_a_title_and_a_party_names_the_speaker_of_the_quotation_after_it() -> None:
+    text = (
+        "Rep. Marta Hlushko asked the minister about the grain in Izmail.\n\n"
+        'Rep. Marta Hlushko (Servant of the People):"Who told you that ninety percent of it had left?"'
+    )
+    q = next(q for q in quotes(text) if q.text.startswith('"Who told'))
+    assert q.kind == "block" and q.speaker is not None and q.speaker.name == "Marta Hlushko"
+    assert written(text, q) == "Rep. Marta Hlushko (Servant of the People)"
+
+
+def test_a_name_set_off_by_commas_before_the_verb_speaks() -> None:
+    text = (
+        "In a statement to the Kyiv Independent, her adviser, Ivan Demchuk, said: “The minister believes "
+        "that the corridor through Odesa must stay open all winter.”"
+    )
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert q.speaker is not None and q.speaker.name == "Ivan Demchuk"
+
+
 def test_a_headline_naming_its_speaker_before_a_colon_reports_their_words() -> None:
     text = "Senator Taras Bondar spoke in Lutsk on Friday.\n\nBondar: We will rebuild the bridge by June."
     q = next(q for q in quotes(text) if q.text.startswith("We will"))

@@ -84,7 +84,7 @@ _DASHES: Final = frozenset("―—–-")
 _BLOCK_LINE: Final = re.compile(r"\n[–—-] ")
 # A paragraph opened by a speaker's name and a colon: a transcript's "PENCE: Well, look, …", a
 # headline's "Sanders: We will win in June".
-_LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t\xa0]+(?=\S)")
+_LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][^\n:“”\"]{0,90}?):[ \t\xa0]*(?=\S)")
 # Words a title leaves in lower case ("Jeb Can Fix It", "Women in Power").
 _SMALL_WORDS: Final = frozenset(
     {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "s", "t"}
@@ -387,6 +387,21 @@ class _Finder:
         # preposition hangs on (two PolNeAR train samples: e2e_direct_f +0.003, +0.002).
         if verb.dep_ == "pcomp" and head.pos_ in ("ADP", "SCONJ") and head.head.pos_ in ("VERB", "AUX"):
             return self._subject(head.head)
+        # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
+        # by commas right before it.
+        return self._name_before(verb)
+
+    def _name_before(self, verb: Any) -> Any | None:
+        i = verb.i - 1
+        if i < 0 or self.doc[i].text != ",":
+            return None
+        while i >= 0 and verb.i - i <= 8 and self.in_quote[i] == -1 and not self._is_break(i):
+            t = self.doc[i]
+            if t.text in SENTENCE_END or _is_verb(t):
+                return None
+            if t.ent_type_ == "PERSON" and t.pos_ == "PROPN":
+                return t
+            i -= 1
         return None
 
     def _name_after_quotation(self, verb: Any) -> Any | None:
@@ -897,10 +912,8 @@ class _Finder:
             end = self._paragraph_end(start)
             if len(re.findall(r"[^\W\d_]{2,}", self.text[start:end])) < 3:
                 continue  # "Clinton: 1,769." is a count
-            mentions = self.resolver.mentions
-            written = m.group(2).title() if m.group(2).isupper() else m.group(2)
-            named = mentions.at(m.start(2), m.end(2)) or mentions.named(written, frozenset({"PERSON"}))
-            if named is None or named.type != "PERSON":
+            named = self._label_person(m.start(2), m.end(2))
+            if named is None:
                 continue
             speaker = Speaker(entity=named.entity, name=named.name, start=m.start(2), end=m.end(2))
             # The answer goes on over the paragraphs that reopen the quotation with no new name.
@@ -915,10 +928,28 @@ class _Finder:
                     break
                 end = self._paragraph_end(para)
             kind: QuoteKind = "block"
-            if not (m.group(1) or m.group(2).isupper()):
+            if not (m.group(1) or m.group(2).isupper() or self.text[start] in _QUOTE_CHARS):
                 kind = _kind(self.text[start:end], "indirect")
             if not self._covered(start, end):
                 self._add(start, end, kind, Resolved(speaker), None)
+
+    def _label_person(self, start: int, end: int) -> Any | None:
+        """The person a label names ("PENCE", "Rep. Trey Gowdy (R-S.C.)", "Former secretary of state
+        Hillary Rodham Clinton"): a label of a few words, no verb among them."""
+        tokens = [self.doc[i] for i in range(self._tok(start), self._tok(end)) if not self.doc[i].is_space]
+        if not tokens or len(tokens) > 14 or any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            return None
+        mentions = self.resolver.mentions
+        for t in reversed(tokens):
+            named = mentions.at(t.idx, t.idx + len(t.text))
+            if named is not None and named.type == "PERSON":
+                return named
+        label = self.text[start:end]
+        if len(tokens) == 1 and label.isupper():  # a transcript's "HRYTSENKO"
+            named = mentions.named(label.title(), frozenset({"PERSON"}))
+            if named is not None and named.type == "PERSON":
+                return named
+        return None
 
     def _paragraph_end(self, start: int) -> int:
         end = self.text.find("\n", start)
