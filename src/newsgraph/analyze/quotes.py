@@ -86,6 +86,7 @@ _BLOCK_LINE: Final = re.compile(r"\n[–—-] ")
 # headline's "Sanders: We will win in June".
 _LABEL_LINE: Final = re.compile(r"(?m)^([“\"]?)([A-Z][^\n:“”\"]{0,90}?):[ \t\xa0]*(?=\S)")
 # Words a title leaves in lower case ("Jeb Can Fix It", "Women in Power").
+_NON_SPACE: Final = re.compile(r"\S")
 _SMALL_WORDS: Final = frozenset(
     {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "s", "t"}
 )
@@ -392,6 +393,7 @@ class _Finder:
         return self._name_before(verb)
 
     def _name_before(self, verb: Any) -> Any | None:
+        """A person's name among the few words right before the verb, the last set off by a comma."""
         i = verb.i - 1
         if i < 0 or self.doc[i].text != ",":
             return None
@@ -455,8 +457,8 @@ class _Finder:
     def _direct(self) -> None:
         previous: _Direct | None = None
         for q in self.quotations:
-            if self._title(q) or any(self.index.overlapping(q.start, q.start + 1)):
-                continue
+            if self._title(q) or any(self.index.overlapping(q.start, q.end)):
+                continue  # a title, or a transcript's turn already found
             if not self._standalone(q):
                 fronted = self._fronted(q)
                 if fronted is not None:
@@ -917,16 +919,17 @@ class _Finder:
                 continue
             speaker = Speaker(entity=named.entity, name=named.name, start=m.start(2), end=m.end(2))
             # The answer goes on over the paragraphs that reopen the quotation with no new name.
-            while True:
-                nxt = self.text.find("\n", end)
-                if nxt == -1:
+            while m.group(1):
+                nxt = _NON_SPACE.search(self.text, end)
+                if (
+                    nxt is None
+                    or self.text[nxt.start()] not in '“"'
+                    or "\n" not in self.text[end : nxt.start()]
+                ):
                     break
-                para = nxt + len(self.text[nxt:]) - len(self.text[nxt:].lstrip())
-                if not m.group(1) or para >= len(self.text) or self.text[para] not in '“"':
+                if _LABEL_LINE.match(self.text, nxt.start()):
                     break
-                if _LABEL_LINE.match(self.text, para):
-                    break
-                end = self._paragraph_end(para)
+                end = self._paragraph_end(nxt.start())
             kind: QuoteKind = "block"
             if not (m.group(1) or m.group(2).isupper() or self.text[start] in _QUOTE_CHARS):
                 kind = _kind(self.text[start:end], "indirect")
