@@ -481,10 +481,10 @@ class _Finder:
                 self.index.extend(previous.found, q.end)
                 previous = _Direct(q, previous.found, after)
                 continue
+            start = q.start
             if hit is None and self._paragraph_start(q):
                 hit = self._introduced(q.start)
-            start = q.start
-            if hit is None and not self._paragraph_start(q):
+            elif hit is None:
                 said = self._said_before(q)
                 if said is not None:
                     hit, start = said
@@ -965,9 +965,8 @@ class _Finder:
         """A paragraph opened by a dash under a line naming its speaker and ending in a colon."""
         for m in _BLOCK_LINE.finditer(self.text):
             line_start = m.start() + 1
-            line_end = self.text.find("\n", line_start)
-            line = self.text[line_start : len(self.text) if line_end == -1 else line_end]
-            start, end = line_start + 2, line_start + len(line.rstrip())
+            start = line_start + 2
+            end = self._paragraph_end(start)
             if end - start < 20 or self._covered(start, end):
                 continue
             hit = self._introduced(line_start)
@@ -1166,7 +1165,7 @@ class _Finder:
         if n == len(self.quotations) or self.quotations[n].start != i:
             return span
         q = self.quotations[n]
-        if self._standalone(q) or any(self.index.overlapping(q.start, q.end)) or "\n" in self.text[end:i]:
+        if self._standalone(q) or any(self.index.overlapping(q.start, q.end)):
             return span
         return start, q.end
 
@@ -1180,12 +1179,13 @@ class _Finder:
             k = self._tok(q.end)  # ”, claiming … / ,” claiming …
             if k + 1 >= len(self.doc) or self.doc[k].idx >= end:
                 continue
-            t, nxt = self.doc[k], self.doc[k + 1]
-            if t.text in (",", "—", "–", "--") and (nxt.tag_ == "VBG" or nxt.lower_ in _ASIDE_WORDS):
-                return start, q.end
-            if self.text[q.inner[1] - 1 : q.inner[1]] == "," and (
-                t.tag_ == "VBG" or t.lower_ in _ASIDE_WORDS
-            ):
+            # The aside's first word: after the comma or dash, or right after a mark closing on one.
+            t = self.doc[k]
+            if t.text in (",", "—", "–", "--"):
+                t = self.doc[k + 1]
+            elif self.text[q.inner[1] - 1 : q.inner[1]] != ",":
+                continue
+            if t.tag_ == "VBG" or t.lower_ in _ASIDE_WORDS:
                 return start, q.end
         return span
 
