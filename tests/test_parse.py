@@ -36,6 +36,17 @@ def test_ordinary_text_is_tokenized_by_spacy_alone() -> None:
     assert [t.text for t in make_doc(nlp, text)] == [t.text for t in nlp.make_doc(text)]
 
 
+def test_a_military_title_keeps_its_full_stop_and_its_sentence() -> None:
+    # spaCy's tokenizer splits "Lt." into "Lt" "." and its parser then ends the sentence there.
+    nlp = load()
+    doc = nlp("The convoy was led by Lt. Col. Andriy Dovzhenko of the 47th Brigade. It reached Kupiansk.")
+    assert [s.text for s in doc.sents] == [
+        "The convoy was led by Lt. Col. Andriy Dovzhenko of the 47th Brigade.",
+        "It reached Kupiansk.",
+    ]
+    assert "Lt." in [t.text for t in doc] and "Col." in [t.text for t in doc]
+
+
 def test_a_wall_of_marks_is_analysed_in_seconds_not_minutes() -> None:
     # spaCy's tokenizer alone took three minutes on this (quadratic in the run's length).
     started = time.monotonic()
