@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v4"
+STAGE: Final = "quotes.v5"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=4,
+    version=5,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
@@ -1102,7 +1102,11 @@ class _Finder:
         if self.doc[left - 1].text != "," or self.doc[right + 1].text not in (",", ".", ";"):
             return
         head = verb.head
-        if head.i == verb.i or head.pos_ not in ("VERB", "AUX") or self.in_quote[head.i] != -1:
+        if head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
+            return
+        # The clause may run into a quotation ("For farmers, she said, their “experience told
+        # them …”"), but a quotation split by the aside is a direct quote's, found before.
+        if self.in_quote[head.i] != -1 and (left < 2 or self.in_quote[left - 2] != -1):
             return
         aside = range(left - 1, right + 2 if self.doc[right + 1].text == "," else right + 1)
         span = self._trim([i for i in self._clause(head, verb) if i not in aside])
