@@ -180,6 +180,22 @@ def test_an_attribution_set_off_inside_a_clause_that_runs_into_a_quotation_repor
     assert q.speaker is not None and q.speaker.name == "Oksana Melnyk"
 
 
+def test_a_pronoun_after_a_quotation_is_not_the_person_the_quotation_names() -> None:
+    text = "Olena Bondar spoke in Lviv on Monday. “Ivan Melnyk is a liar,” she said."
+    q = one(text)
+    assert written(text, q) == "she"
+    assert q.speaker is not None and q.speaker.name == "Olena Bondar"
+
+
+def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject() -> None:
+    text = (
+        "Petro Kravets said he would wait. “I want to wait until I meet the mayor” before discussing "
+        "specifics, he said."
+    )
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert q.speaker is not None and q.speaker.name == "Petro Kravets"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

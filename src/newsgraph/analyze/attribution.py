@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,10 +330,32 @@ def proper_name(head: Any) -> tuple[int, int]:
 class Resolver:
     """Turns the head token of a source into a Speaker: its mention as written and who it is."""
 
-    def __init__(self, mentions: Mentions, speech_verbs: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        mentions: Mentions,
+        speech_verbs: frozenset[str] = frozenset(),
+        quotations: Sequence[Quotation] = (),
+    ) -> None:
         self.mentions = mentions
         self.speech_verbs = speech_verbs
         self.text: str = mentions.text
+        # A pronoun outside quotation marks never stands for a name inside them: in "“Ivan Melnyk
+        # is a liar,” she said" she is not Melnyk.
+        self._quoted = [(q.start, q.end) for q in quotations]
+        self._quoted_starts = [q.start for q in quotations]
+
+    def _quotation_at(self, pos: int) -> tuple[int, int] | None:
+        """The quotation holding offset `pos`, if any."""
+        i = bisect_right(self._quoted_starts, pos) - 1
+        if i >= 0 and pos < self._quoted[i][1]:
+            return self._quoted[i]
+        return None
+
+    def _heard(self, mentions: list[Named], pos: int) -> list[Named]:
+        """`mentions` that a pronoun at `pos` can stand for: those in its own quotation, if it is in
+        one, else those in none."""
+        own = self._quotation_at(pos)
+        return [m for m in mentions if self._quotation_at(m.start) in (None, own)]
 
     def speaker(self, head: Any, quoted_by: Speaker | None = None) -> Resolved:
         lower = head.lower_
@@ -396,7 +419,7 @@ class Resolver:
 
     def _antecedent(self, head: Any, types: frozenset[str]) -> Named | None:
         """The nearest sentence before the pronoun naming one of `types`; its subject if one is."""
-        candidates = self.mentions.before(head.idx, types)
+        candidates = self._heard(self.mentions.before(head.idx, types), head.idx)
         if not candidates:
             return None
         doc = head.doc
@@ -416,7 +439,9 @@ class Resolver:
         sent = head.sent
         prev_start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         reach = head.idx - doc[prev_start].idx
-        for m in self.mentions.before(head.idx, frozenset({"ORG", "NORP"}), reach=reach):
+        for m in self._heard(
+            self.mentions.before(head.idx, frozenset({"ORG", "NORP"}), reach=reach), head.idx
+        ):
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
                 return m

@@ -232,7 +232,7 @@ class _Finder:
             self.starts.append(t.idx)
             texts.append(t.text)
             self.breaks.append(bool(t.is_space and "\n" in texts[-1]))
-        self.resolver = Resolver(Mentions(article, doc), SPEECH_VERBS)
+        self.resolver = Resolver(Mentions(article, doc), SPEECH_VERBS, self.quotations)
         # Token -> the top-level quotation it stands in (-1: none).
         self.in_quote = [-1] * len(doc)
         for n, q in enumerate(self.quotations):
@@ -358,8 +358,9 @@ class _Finder:
         ]
         if subjects:
             return min(subjects, key=lambda c: abs(c.i - verb.i))
-        # "told POLITICO", "asked Carson": the name after these verbs is the one addressed.
-        if inverted and verb.lemma_.lower() not in ("tell", "ask"):
+        # "told POLITICO", "asked Carson": the name after these verbs is the one addressed. Only
+        # a verb right after the quotation's marks is inverted: not "…” before discussing specifics".
+        if inverted and verb.lemma_.lower() not in ("tell", "ask") and verb.i > 0 and verb.nbor(-1).is_punct:
             for child in verb.rights:
                 if self.in_quote[child.i] != -1 or child.is_punct or _TIMES & {child.ent_type_}:
                     continue
