@@ -196,6 +196,34 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
     assert q.speaker is not None and q.speaker.name == "Petro Kravets"
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Taras Bondar edits the Lviv Gazette. As the Lviv Gazette reported, the former mayor "
+            "“gave between $1,001 and $5,000” to the campaign.",
+            "the former mayor “gave between $1,001 and $5,000” to the campaign",
+            "Lviv Gazette",
+        ),
+        (
+            "The ferry will sail again in May, as Olena Bondar said on Monday in Odesa.",
+            "The ferry will sail again in May",
+            "Olena Bondar",
+        ),
+    ],
+)
+def test_an_as_clause_with_a_speech_verb_reports_the_clause_it_hangs_on(
+    text: str, content: str, speaker: str
+) -> None:
+    q = one(text)
+    assert q.text == content
+    assert q.speaker is not None and q.speaker.name == speaker
+
+
+def test_an_as_clause_saying_when_reports_nothing() -> None:
+    assert not quotes("As Olena Bondar spoke in Odesa, the ferry left the port.")
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

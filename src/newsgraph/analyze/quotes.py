@@ -94,6 +94,13 @@ _NAMING_VERBS: Final = frozenset({"call", "dub", "label", "term", "brand", "desc
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
+# Verbs whose "as" clause reports the clause it hangs on: "As Reuters reported, …". Not "as she
+# spoke", "as he asked": those say when.
+_AS_CUES: Final = frozenset(
+    "say report note point put write explain argue observe tell claim suggest mention remark "
+    "acknowledge admit warn predict reveal disclose state indicate confirm announce recall "
+    "insist testify emphasize stress contend assert".split()
+)
 _SUBJECTS: Final = frozenset({"nsubj", "nsubjpass"})
 _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
 _KEPT_PUNCT: Final = _QUOTE_CHARS | {"''"}
@@ -1067,6 +1074,7 @@ class _Finder:
                 break
             else:
                 self._parenthetical(verb)
+                self._as_reported(verb)
 
     def _with_quoted_complement(self, verb: Any, tokens: list[int]) -> list[int]:
         """`tokens` run on through the verb's later complements to the last holding a quoted
@@ -1110,6 +1118,36 @@ class _Finder:
         if self.in_quote[head.i] != -1 and (left < 2 or self.in_quote[left - 2] != -1):
             return
         aside = range(left - 1, right + 2 if self.doc[right + 1].text == "," else right + 1)
+        span = self._trim([i for i in self._clause(head, verb) if i not in aside])
+        if span is None or self._covered(*span):
+            return
+        resolved = self._resolve(verb)
+        if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
+            self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, verb)
+
+    def _as_reported(self, verb: Any) -> None:
+        """'As the Daily Tribune reported, the mayor “gave …”', 'the bridge, as Bondar noted, has
+        …': a speech verb in an "as" clause reports the clause it hangs on, as written."""
+        if verb.lemma_.lower() not in _AS_CUES or verb.dep_ != "advcl":
+            return
+        if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+            return
+        # "as she told them this", "as he asked what …": a clause of its own. "as he put it" is not.
+        if any(
+            c.dep_ in ("ccomp", "xcomp", "dative") or (c.dep_ == "dobj" and c.lower_ != "it")
+            for c in verb.children
+        ):
+            return
+        head = verb.head
+        if head.dep_ in _SUBJECTS and head.head.pos_ in ("VERB", "AUX"):
+            head = head.head  # "The bridge, as Bondar noted, has …": the parse hangs it on the subject
+        if head.pos_ not in ("VERB", "AUX") or self.para[head.i] != self.para[verb.i]:
+            return
+        aside = {t.i for t in verb.subtree}
+        left, right = min(aside), max(aside)
+        for k in (left - 1, right + 1):  # its commas
+            if 0 <= k < len(self.doc) and self.doc[k].text == ",":
+                aside.add(k)
         span = self._trim([i for i in self._clause(head, verb) if i not in aside])
         if span is None or self._covered(*span):
             return
