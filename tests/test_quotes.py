@@ -224,6 +224,22 @@ def test_an_as_clause_saying_when_reports_nothing() -> None:
     assert not quotes("As Olena Bondar spoke in Odesa, the ferry left the port.")
 
 
+def test_a_quotation_going_on_with_a_sentence_its_attribution_interrupts_is_one_mixed_quote() -> None:
+    text = (
+        "Olena Bondar runs a bank in Lviv. An economic downturn, she said, “could be a good time to borrow.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed"
+    assert q.text == "An economic downturn, she said, “could be a good time to borrow.”"
+    assert q.speaker is not None and q.speaker.name == "Olena Bondar"
+
+
+def test_a_quotation_opening_in_capitals_after_an_interrupted_lead_in_is_its_own() -> None:
+    text = "Olena Bondar runs a bank in Lviv. On the subject of Kyiv, Bondar added, “Nobody lends more.”"
+    q = one(text)
+    assert q.kind == "direct" and q.text == "“Nobody lends more.”"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "
