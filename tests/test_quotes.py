@@ -240,6 +240,13 @@ def test_a_quotation_opening_in_capitals_after_an_interrupted_lead_in_is_its_own
     assert q.kind == "direct" and q.text == "“Nobody lends more.”"
 
 
+def test_reported_words_run_on_through_a_quoted_phrase_linked_to_the_next() -> None:
+    text = "Olena Bondar said the goal was not to “make Lviv great again” but to “make Lviv whole again.”"
+    q = one(text)
+    assert q.kind == "mixed"
+    assert q.text == "the goal was not to “make Lviv great again” but to “make Lviv whole again.”"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

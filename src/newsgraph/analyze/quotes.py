@@ -94,6 +94,8 @@ _NAMING_VERBS: Final = frozenset({"call", "dub", "label", "term", "brand", "desc
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
+# Words linking a quoted phrase to the next: "“great again” but to “whole again”".
+_LINK: Final = re.compile(r"(?:(?:and|or|but|not|nor|to|also|then)[ \t\xa0]+){1,3}")
 # Verbs whose "as" clause reports the clause it hangs on: "As Reuters reported, …". Not "as she
 # spoke", "as he asked": those say when.
 _AS_CUES: Final = frozenset(
@@ -1236,6 +1238,10 @@ class _Finder:
             i += 1
             while i < len(self.text) and self.text[i] in " \t\xa0":
                 i += 1
+        # "not to “make it great” but to “make it whole”", "“dangerous” and “reckless”"
+        link = _LINK.match(self.text, i)
+        if link is not None and self.text[end - 1 : end] in _QUOTE_CHARS:
+            i = link.end()
         n = bisect_left(self.quote_starts, i)
         if n == len(self.quotations) or self.quotations[n].start != i:
             return span
