@@ -247,6 +247,16 @@ def test_reported_words_run_on_through_a_quoted_phrase_linked_to_the_next() -> N
     assert q.text == "the goal was not to “make Lviv great again” but to “make Lviv whole again.”"
 
 
+def test_a_fronted_quote_is_attributed_past_a_relative_clause_on_its_speaker() -> None:
+    text = (
+        "Kravets “has a lot of really good roles to play, but I think that’s a very significant one,” "
+        "said Oleh Doyle, whose home region of Volyn is a target for the party."
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("Kravets “has a lot")
+    assert q.speaker is not None and q.speaker.name == "Oleh Doyle"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

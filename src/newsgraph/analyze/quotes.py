@@ -552,9 +552,14 @@ class _Finder:
         if any(_is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS for i in before):
             return None  # 'He said “…,”' is reported speech with a quoted fragment
         after = self._window_after(q)
-        if not after or len(after) > GLUED_WINDOW:
+        glued = after
+        if len(after) > GLUED_WINDOW:
+            # "…,” said Doyle, whose home state is …": the attribution up to its first comma
+            comma = next((k for k, i in enumerate(after) if self.doc[i].text == ","), len(after))
+            glued = after[:comma]
+        if not glued or len(glued) > GLUED_WINDOW:
             return None
-        hit = self._attribution(after, q, True)
+        hit = self._attribution(glued, q, True)
         if hit is None or hit[0] is None or hit[0].lemma_.lower() not in SPEECH_VERBS:
             return None
         while first < len(self.doc) and self.doc[first].is_space:
