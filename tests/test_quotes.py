@@ -192,7 +192,8 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
         "Petro Kravets said he would wait. “I want to wait until I meet the mayor” before discussing "
         "specifics, he said."
     )
-    q = next(q for q in quotes(text) if q.kind == "direct")
+    q = next(q for q in quotes(text) if q.kind in ("direct", "mixed"))
+    assert q.text == "“I want to wait until I meet the mayor” before discussing specifics"
     assert q.speaker is not None and q.speaker.name == "Petro Kravets"
 
 
@@ -256,6 +257,22 @@ def test_a_fronted_quote_is_attributed_past_a_relative_clause_on_its_speaker() -
     q = one(text)
     assert q.kind == "mixed" and q.text == text
     assert q.speaker is not None and q.speaker.name == "Oleh Doyle"
+
+
+def test_words_going_on_from_a_quotation_to_its_attribution_are_part_of_the_quote() -> None:
+    text = (
+        "Olena Bondar leads the Lviv nurses' union. “We’re extremely happy” about the decision, said "
+        "Olena Bondar, the union's director."
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text == "“We’re extremely happy” about the decision"
+    assert q.speaker is not None and q.speaker.name == "Olena Bondar"
+
+
+def test_an_attribution_right_after_a_quotation_leaves_the_quotation_alone() -> None:
+    text = "Olena Bondar leads the Lviv nurses' union. “We’re extremely happy” she said about the decision."
+    q = one(text)
+    assert q.kind == "direct" and q.text == "“We’re extremely happy”"
 
 
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
