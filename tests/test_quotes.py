@@ -275,6 +275,12 @@ def test_an_attribution_right_after_a_quotation_leaves_the_quotation_alone() -> 
     assert q.kind == "direct" and q.text == "“We’re extremely happy”"
 
 
+def test_a_name_inside_a_description_set_off_before_the_verb_is_not_the_speaker() -> None:
+    text = "Oleh Beruff, a Bondar ally, called Ukraine’s standards “strong.”"
+    q = one(text)
+    assert q.speaker is not None and q.speaker.name == "Oleh Beruff"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

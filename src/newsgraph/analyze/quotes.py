@@ -407,14 +407,19 @@ class _Finder:
         i = verb.i - 1
         if i < 0 or self.doc[i].text != ",":
             return None
+        name: Any | None = None
         while i >= 0 and verb.i - i <= 8 and self.in_quote[i] == -1 and not self._is_break(i):
             t = self.doc[i]
             if t.text in SENTENCE_END or _is_verb(t):
-                return None
-            if t.ent_type_ == "PERSON" and t.pos_ == "PROPN":
-                return t
+                return name
+            if t.text == "," and i < verb.i - 1 and name is not None:
+                return name
+            if t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and name is None:
+                name = t
+            if t.lower_ in ("a", "an", "the") and name is not None:
+                name = None  # "Oleh Beruff, a Bondar ally, said": the name in the description is not his
             i -= 1
-        return None
+        return name
 
     def _name_after_quotation(self, verb: Any) -> Any | None:
         """The first person's name (else proper noun) between a quotation and the verb after it,
