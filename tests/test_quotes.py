@@ -281,6 +281,24 @@ def test_a_name_inside_a_description_set_off_before_the_verb_is_not_the_speaker(
     assert q.speaker is not None and q.speaker.name == "Oleh Beruff"
 
 
+def test_an_interrupting_attribution_may_name_whom_it_was_told() -> None:
+    text = "Olena Bondar runs a bank in Lviv. Sooner or later, she told reporters, “it starts to pay off.”"
+    q = one(text)
+    assert q.kind == "mixed" and q.text == "Sooner or later, she told reporters, “it starts to pay off.”"
+    assert q.speaker is not None and q.speaker.name == "Olena Bondar"
+
+
+def test_a_that_clause_after_the_attribution_goes_on_with_the_quote() -> None:
+    text = (
+        "Oleh Sami runs the mosque in Lviv. “It’s our bad luck,” he said, that both men had connections "
+        "to this little mosque."
+    )
+    q = one(text)
+    assert q.kind == "mixed"
+    assert q.text == "“It’s our bad luck,” he said, that both men had connections to this little mosque"
+    assert q.speaker is not None and q.speaker.name == "Oleh Sami"
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "

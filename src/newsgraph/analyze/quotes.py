@@ -511,6 +511,8 @@ class _Finder:
             if lead is not None:
                 start, kind = lead, "mixed"
             end = self._tail(q, after, verb) if verb is not None and start == q.start else None
+            if end is None and verb is not None:
+                end = self._that_after(after, verb)
             if end is not None:
                 kind = "mixed"
             previous = _Direct(q, self._add(start, end or q.end, kind, resolved, verb), after)
@@ -535,6 +537,25 @@ class _Finder:
         last = self.doc[words[j - 1]]
         return int(last.idx + len(last.text))
 
+    def _that_after(self, after: list[int], verb: Any) -> int | None:
+        """'“It’s our bad luck,” he said, that both men had links to the mosque': a clause going
+        on after the attribution with "that" is part of the quote (PolNeAR train joins them). The
+        offset where it ends, or None."""
+        words = [i for i in after if not self.doc[i].is_space]
+        if verb.i not in words:
+            return None
+        k = words.index(verb.i)
+        m = next((n for n in range(k + 1, min(len(words), k + 8)) if self.doc[words[n]].text == ","), None)
+        if m is None or m + 2 >= len(words) or self.doc[words[m + 1]].lower_ != "that":
+            return None
+        last = words[-1]
+        while last > words[m + 1] and self.doc[last].is_punct and self.doc[last].text not in _KEPT_PUNCT:
+            last -= 1
+        if self.in_quote[last] != -1:
+            return int(self.quotations[self.in_quote[last]].end)
+        # the window stops at a quotation: "…, that the city “may have removed …”"
+        return self._run_on((0, int(self.doc[last].idx + len(self.doc[last].text))))[1]
+
     def _lead_in(self, q: Quotation, before: list[int], verb: Any) -> int | None:
         """'An economic downturn, he said, “could be a good time …”': a quotation going on with
         a sentence its attribution interrupts is one mixed quote from the sentence's start (PolNeAR
@@ -545,8 +566,15 @@ class _Finder:
         if not inner.islower() or verb.i not in words or words[-1] == verb.i:
             return None
         k = words.index(verb.i)
-        if self.doc[words[-1]].text != "," or k != len(words) - 2:
-            return None  # "X, he said, “…”": nothing but a comma after the verb
+        # "X, he said, “…”", "X, the governor told reporters, “…”": after the verb, only its own
+        # few words and a comma
+        between = words[k + 1 : -1]
+        if (
+            self.doc[words[-1]].text != ","
+            or len(between) > 3
+            or any(self.doc[i].head.i != verb.i and self.doc[i].head.i not in between for i in between)
+        ):
+            return None
         j = k - 1
         while j >= 0 and self.doc[words[j]].text != ",":
             j -= 1
