@@ -299,6 +299,26 @@ def test_a_that_clause_after_the_attribution_goes_on_with_the_quote() -> None:
     assert q.speaker is not None and q.speaker.name == "Oleh Sami"
 
 
+def test_a_short_sentence_closed_by_a_quotation_after_the_attribution_goes_on_with_the_quote() -> None:
+    text = (
+        "Olena Reynolds hosts a radio show in Lviv. “It’s ambush journalism,” she says. "
+        "It’s “this new in-your-face journalism.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed"
+    assert q.text == "“It’s ambush journalism,” she says. It’s “this new in-your-face journalism.”"
+    assert q.speaker is not None and q.speaker.name == "Olena Reynolds"
+
+
+def test_a_sentence_after_the_attribution_with_a_speaker_of_its_own_is_not_joined() -> None:
+    text = (
+        "Olena Reynolds hosts a radio show in Lviv. “It’s ambush journalism,” she says. "
+        "Ivan Petrenko, her producer, said it was “fair.”"
+    )
+    found = quotes(text)
+    assert [q.text for q in found if q.kind == "direct"] == ["“It’s ambush journalism,”"]
+
+
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:
     text = (
         "Halyna Rudenko runs the ferry office in Izmail. “The port will open in May.” Asked about the "
