@@ -47,6 +47,21 @@ def test_a_military_title_keeps_its_full_stop_and_its_sentence() -> None:
     assert "Lt." in [t.text for t in doc] and "Col." in [t.text for t in doc]
 
 
+def test_no_sentence_starts_after_a_title() -> None:
+    # Without the guard the parser ends a sentence after "Navy Capt." and the name stands alone.
+    nlp = load()
+    text = (
+        "\"I don't see how Lviv would cause us to change our operations. We're already at war, and "
+        'are already working to accelerate that campaign wherever we can," said Pentagon spokesman '
+        "Navy Capt. Mike Hollis, who was asked about the need for a different war strategy and not "
+        "specifically about the mayor's remarks."
+    )
+    doc = nlp(text)
+    mike = next(t for t in doc if t.text == "Mike")
+    assert doc[mike.i - 1].text == "Capt." and not mike.is_sent_start
+    assert len(list(doc.sents)) == 2
+
+
 def test_a_wall_of_marks_is_analysed_in_seconds_not_minutes() -> None:
     # spaCy's tokenizer alone took three minutes on this (quadratic in the run's length).
     started = time.monotonic()

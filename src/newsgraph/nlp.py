@@ -63,12 +63,36 @@ TITLES = (
 ).split()
 
 
+# A name follows these: no sentence starts after one (the parser took "Navy Capt." for the end of
+# a sentence, leaving "Jeff Davis" a sentence of his own). Not "Sr." or "Jr.", which end names.
+NAME_BEFORE = frozenset(t + "." for t in TITLES if t != "Sr") | frozenset(
+    "Adm. Dr. Gen. Gov. Mr. Mrs. Ms. Prof. Rep. Rev. Sen.".split()
+)
+TITLE_COMPONENT = "newsgraph_titles"
+
+
 def keep_titles(nlp: Any) -> None:
-    """Make each of TITLES followed by its full stop one token of `nlp`'s tokenizer."""
+    """Make each of TITLES followed by its full stop one token of `nlp`'s tokenizer, and keep the
+    parser from starting a sentence after a title (a component run before it)."""
+    from spacy.language import Language
     from spacy.symbols import ORTH
 
     for title in TITLES:
         nlp.tokenizer.add_special_case(title + ".", [{ORTH: title + "."}])
+    if TITLE_COMPONENT not in Language.factories:
+        Language.component(TITLE_COMPONENT, func=_no_sentence_after_title)
+    if "parser" in nlp.pipe_names and TITLE_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(TITLE_COMPONENT, before="parser")
+
+
+def _no_sentence_after_title(doc: Any) -> Any:
+    """Mark the token after a title as not starting a sentence; the parser keeps that."""
+    after_title = False
+    for token in doc:
+        if after_title:
+            token.is_sent_start = False
+        after_title = token.text in NAME_BEFORE
+    return doc
 
 
 # --- two components made fast, their output unchanged --------------------------------------------
@@ -253,6 +277,8 @@ def needed_components(nlp: Any, wanted: Iterable[str]) -> tuple[str, ...]:
         keep |= {"attribute_ruler", "tagger"}
     if "tagger" in keep:
         keep.add("attribute_ruler")
+    if "parser" in keep:
+        keep.add(TITLE_COMPONENT)
     return tuple(p for p in nlp.pipe_names if p not in keep)
 
 
