@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Final
@@ -1248,12 +1248,7 @@ class _Finder:
         if self.in_quote[head.i] != -1 and (left < 2 or self.in_quote[left - 2] != -1):
             return
         aside = range(left - 1, right + 2 if self.doc[right + 1].text == "," else right + 1)
-        span = self._trim([i for i in self._clause(head, verb) if i not in aside])
-        if span is None or self._covered(*span):
-            return
-        resolved = self._resolve(verb)
-        if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
-            self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, verb)
+        self._report_around(head, verb, aside)
 
     def _as_reported(self, verb: Any) -> None:
         """'As the Daily Tribune reported, the mayor “gave …”', 'the bridge, as Bondar noted, has
@@ -1278,6 +1273,11 @@ class _Finder:
         for k in (left - 1, right + 1):  # its commas
             if 0 <= k < len(self.doc) and self.doc[k].text == ",":
                 aside.add(k)
+        self._report_around(head, verb, aside)
+
+    def _report_around(self, head: Any, verb: Any, aside: Container[int]) -> None:
+        """The clause of `head`, as written but for the `aside` where `verb` stands, as reported
+        by `verb`'s speaker, when someone the text names."""
         span = self._trim([i for i in self._clause(head, verb) if i not in aside])
         if span is None or self._covered(*span):
             return
