@@ -171,12 +171,12 @@ def test_a_split_quote_goes_on_past_a_military_title() -> None:
 
 def test_an_attribution_set_off_inside_a_clause_that_runs_into_a_quotation_reports_it() -> None:
     text = (
-        "Oksana Melnyk runs the grain depot in Lviv. For farmers near Kherson, she said, their "
-        "“experience told them that the state cannot help.”"
+        "Oksana Melnyk runs the grain depot in Vylkove. For the fishermen of the delta, she said, "
+        "the new rules “mean another winter without work.”"
     )
     q = one(text)
-    assert q.kind == "mixed" and q.text.startswith("For farmers near Kherson, she said, their “experience")
-    assert q.text.endswith("cannot help.”")
+    assert q.kind == "mixed" and q.text.startswith("For the fishermen of the delta, she said, the new")
+    assert q.text.endswith("without work.”")
     assert q.speaker is not None and q.speaker.name == "Oksana Melnyk"
 
 
@@ -189,11 +189,10 @@ def test_a_pronoun_after_a_quotation_is_not_the_person_the_quotation_names() -> 
 
 def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject() -> None:
     text = (
-        "Petro Kravets said he would wait. “I want to wait until I meet the mayor” before discussing "
-        "specifics, he said."
+        "Petro Kravets said he would wait. “We will decide after the harvest” before naming a price, he said."
     )
     q = next(q for q in quotes(text) if q.kind in ("direct", "mixed"))
-    assert q.text == "“I want to wait until I meet the mayor” before discussing specifics"
+    assert q.text == "“We will decide after the harvest” before naming a price"
     assert q.speaker is not None and q.speaker.name == "Petro Kravets"
 
 
@@ -202,8 +201,8 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
     [
         (
             "Taras Bondar edits the Lviv Gazette. As the Lviv Gazette reported, the former mayor "
-            "“gave between $1,001 and $5,000” to the campaign.",
-            "the former mayor “gave between $1,001 and $5,000” to the campaign",
+            "“gave the school a new roof” last spring.",
+            "the former mayor “gave the school a new roof” last spring",
             "Lviv Gazette",
         ),
         (
@@ -226,97 +225,95 @@ def test_an_as_clause_saying_when_reports_nothing() -> None:
 
 
 def test_a_quotation_going_on_with_a_sentence_its_attribution_interrupts_is_one_mixed_quote() -> None:
-    text = (
-        "Olena Bondar runs a bank in Lviv. An economic downturn, she said, “could be a good time to borrow.”"
-    )
+    text = "Olena Bondar grows apricots near Uzhhorod. The late frost, she said, “cost us half the harvest.”"
     q = one(text)
     assert q.kind == "mixed"
-    assert q.text == "An economic downturn, she said, “could be a good time to borrow.”"
+    assert q.text == "The late frost, she said, “cost us half the harvest.”"
     assert q.speaker is not None and q.speaker.name == "Olena Bondar"
 
 
 def test_a_quotation_opening_in_capitals_after_an_interrupted_lead_in_is_its_own() -> None:
-    text = "Olena Bondar runs a bank in Lviv. On the subject of Kyiv, Bondar added, “Nobody lends more.”"
+    text = "Olena Bondar runs a bank in Lviv. On the subject of loans, Bondar added, “Nobody lends more.”"
     q = one(text)
     assert q.kind == "direct" and q.text == "“Nobody lends more.”"
 
 
 def test_reported_words_run_on_through_a_quoted_phrase_linked_to_the_next() -> None:
-    text = "Olena Bondar said the goal was not to “make Lviv great again” but to “make Lviv whole again.”"
+    text = "Olena Bondar said the aim was not to “make Izmail rich again” but to “make Izmail safe again.”"
     q = one(text)
     assert q.kind == "mixed"
-    assert q.text == "the goal was not to “make Lviv great again” but to “make Lviv whole again.”"
+    assert q.text == "the aim was not to “make Izmail rich again” but to “make Izmail safe again.”"
 
 
 def test_a_fronted_quote_is_attributed_past_a_relative_clause_on_its_speaker() -> None:
     text = (
-        "Kravets “has a lot of really good roles to play, but I think that’s a very significant one,” "
-        "said Oleh Doyle, whose home region of Volyn is a similar target for the party. "
-        "“He deservedly has that appeal.”"
+        "Kravets “knows every ferry captain on the Danube, and I think that matters more than anything,” "
+        "said Oleh Savchuk, whose home village of Vylkove sits where the river meets the sea. "
+        "“He has earned their trust.”"
     )
     q = one(text)
     assert q.kind == "mixed" and q.text == text
-    assert q.speaker is not None and q.speaker.name == "Oleh Doyle"
+    assert q.speaker is not None and q.speaker.name == "Oleh Savchuk"
 
 
 def test_words_going_on_from_a_quotation_to_its_attribution_are_part_of_the_quote() -> None:
     text = (
-        "Olena Bondar leads the Lviv nurses' union. “We’re extremely happy” about the decision, said "
+        "Olena Bondar leads the Lviv nurses' union. “We are relieved” by the court's ruling, said "
         "Olena Bondar, the union's director."
     )
     q = one(text)
-    assert q.kind == "mixed" and q.text == "“We’re extremely happy” about the decision"
+    assert q.kind == "mixed" and q.text == "“We are relieved” by the court's ruling"
     assert q.speaker is not None and q.speaker.name == "Olena Bondar"
 
 
 def test_an_attribution_right_after_a_quotation_leaves_the_quotation_alone() -> None:
-    text = "Olena Bondar leads the Lviv nurses' union. “We’re extremely happy” she said about the decision."
+    text = "Olena Bondar leads the Lviv nurses' union. “We are relieved” she said about the ruling."
     q = one(text)
-    assert q.kind == "direct" and q.text == "“We’re extremely happy”"
+    assert q.kind == "direct" and q.text == "“We are relieved”"
 
 
 def test_a_name_inside_a_description_set_off_before_the_verb_is_not_the_speaker() -> None:
-    text = "Oleh Beruff, a Bondar ally, called Ukraine’s standards “strong.”"
+    text = "Oleh Savchuk, a Bondar ally, called the city’s budget “honest.”"
     q = one(text)
-    assert q.speaker is not None and q.speaker.name == "Oleh Beruff"
+    assert q.speaker is not None and q.speaker.name == "Oleh Savchuk"
 
 
 def test_an_interrupting_attribution_may_name_whom_it_was_told() -> None:
-    text = "Olena Bondar runs a bank in Lviv. Sooner or later, she told reporters, “it starts to pay off.”"
+    text = "Olena Bondar runs a bank in Lviv. Next spring, she told reporters, “we open in Drohobych.”"
     q = one(text)
-    assert q.kind == "mixed" and q.text == "Sooner or later, she told reporters, “it starts to pay off.”"
+    assert q.kind == "mixed" and q.text == "Next spring, she told reporters, “we open in Drohobych.”"
     assert q.speaker is not None and q.speaker.name == "Olena Bondar"
 
 
 def test_a_that_clause_after_the_attribution_goes_on_with_the_quote() -> None:
     text = (
-        "Oleh Sami runs the mosque in Lviv. “It’s our bad luck,” he said, that both men had connections "
-        "to this little mosque."
+        "Oleh Sami runs the ferry in Izmail. “It was simply bad timing,” he said, that both engines "
+        "failed in the same week."
     )
     q = one(text)
     assert q.kind == "mixed"
-    assert q.text == "“It’s our bad luck,” he said, that both men had connections to this little mosque"
+    assert q.text == "“It was simply bad timing,” he said, that both engines failed in the same week"
     assert q.speaker is not None and q.speaker.name == "Oleh Sami"
 
 
 def test_a_short_sentence_closed_by_a_quotation_after_the_attribution_goes_on_with_the_quote() -> None:
     text = (
-        "Olena Reynolds hosts a radio show in Lviv. “It’s ambush journalism,” she says. "
-        "It’s “this new in-your-face journalism.”"
+        "Olena Hrytsak runs the ferry office in Izmail. “The ferry is late again,” she says. "
+        "It is “the third time this month.”"
     )
     q = one(text)
     assert q.kind == "mixed"
-    assert q.text == "“It’s ambush journalism,” she says. It’s “this new in-your-face journalism.”"
-    assert q.speaker is not None and q.speaker.name == "Olena Reynolds"
+    assert q.text == "“The ferry is late again,” she says. It is “the third time this month.”"
+    assert q.speaker is not None and q.speaker.name == "Olena Hrytsak"
 
 
 def test_a_sentence_after_the_attribution_with_a_speaker_of_its_own_is_not_joined() -> None:
     text = (
-        "Olena Reynolds hosts a radio show in Lviv. “It’s ambush journalism,” she says. "
-        "Ivan Petrenko, her producer, said it was “fair.”"
+        "Olena Hrytsak runs the ferry office in Izmail. “The ferry is late again,” she says. "
+        "Ivan Petrenko, the captain, said it was “unavoidable.”"
     )
     found = quotes(text)
-    assert [q.text for q in found if q.kind == "direct"] == ["“It’s ambush journalism,”"]
+    assert [q.text for q in found if q.kind == "direct"] == ["“The ferry is late again,”"]
 
 
 def test_a_clause_leading_into_the_next_quotation_attributes_that_one() -> None:

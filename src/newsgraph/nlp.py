@@ -54,9 +54,9 @@ def load(name: str | None = None, disable: tuple[str, ...] = ()) -> Any:
 
 
 # Titles that spaCy's English tokenizer splits from their full stop ("Lt" "."), so that its parser
-# ends a sentence inside "said Air Force 1st Lt. Tyler Livingston." and a quote loses its speaker.
-# It already keeps Gen. Gov. Sen. Rep. Dr. Mr. Jr. and others whole. Capitalized forms only: no
-# word here ends a sentence in its capitalized form.
+# ends a sentence inside "said Air Force 1st Lt. Mykola Tkach." and a quote loses its speaker.
+# It already keeps Gen. Gov. Sen. Rep. Dr. Mr. Jr. and others whole. Capitalized forms only: none
+# of these ends a sentence but "Sr.", which ends a name as spaCy's own "Jr." does.
 TITLES = (
     "Amb Asst Atty Brig Capt Cdr Cllr Cmdr Col Comdr Cpl Det Ens Ft Gens Hon Insp Lieut Lt Maj Msgr "
     "Pfc Pres Pvt Reps Rt Sens Sgt Sgts Spc Sr Supt Treas"
@@ -64,7 +64,7 @@ TITLES = (
 
 
 # A name follows these: no sentence starts after one (the parser took "Navy Capt." for the end of
-# a sentence, leaving "Jeff Davis" a sentence of his own). Not "Sr." or "Jr.", which end names.
+# a sentence, leaving the name after it a sentence of its own). Not "Sr." or "Jr.", which end names.
 NAME_BEFORE = frozenset(t + "." for t in TITLES if t != "Sr") | frozenset(
     "Adm. Dr. Gen. Gov. Mr. Mrs. Ms. Prof. Rep. Rev. Sen.".split()
 )

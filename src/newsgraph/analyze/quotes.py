@@ -94,7 +94,7 @@ _NAMING_VERBS: Final = frozenset({"call", "dub", "label", "term", "brand", "desc
 _RELATIVES: Final = frozenset({"which", "whom", "what", "who"})
 _ASIDE_WORDS: Final = frozenset({"which", "while", "whereas"})
 _ASIDES: Final = frozenset({"advcl", "appos", "npadvmod"})
-# Words linking a quoted phrase to the next: "“great again” but to “whole again”".
+# Words linking a quoted phrase to the next: "“rebuild the old port” but to “build a new one”".
 _LINK: Final = re.compile(r"(?:(?:and|or|but|not|nor|to|also|then)[ \t\xa0]+){1,3}")
 # Verbs whose "as" clause reports the clause it hangs on: "As Reuters reported, …". Not "as she
 # spoke", "as he asked": those say when.
@@ -368,7 +368,7 @@ class _Finder:
         if subjects:
             return min(subjects, key=lambda c: abs(c.i - verb.i))
         # "told POLITICO", "asked Carson": the name after these verbs is the one addressed. Only
-        # a verb right after the quotation's marks is inverted: not "…” before discussing specifics".
+        # a verb right after the quotation's marks is inverted: not "…” before naming a price".
         if inverted and verb.lemma_.lower() not in ("tell", "ask") and verb.i > 0 and verb.nbor(-1).is_punct:
             for child in verb.rights:
                 if self.in_quote[child.i] != -1 or child.is_punct or _TIMES & {child.ent_type_}:
@@ -525,7 +525,7 @@ class _Finder:
             previous = _Direct(q, self._add(start, end or q.end, kind, resolved, verb), after)
 
     def _tail(self, q: Quotation, after: list[int], verb: Any) -> int | None:
-        """'“We're extremely happy” about the decision, said RoseAnn DeMoro': words going on from a
+        """'“We are relieved” by the court's ruling, said Olena Bondar': words going on from a
         quotation to its attribution are part of what was said (PolNeAR train, even docs: 14 of 15
         so). The offset where they end, or None."""
         if self.text[q.inner[1] - 1 : q.inner[1]] in (",", ".", "!", "?", ";", ":", "—", "–", "-"):
@@ -545,7 +545,7 @@ class _Finder:
         return int(last.idx + len(last.text))
 
     def _mixed_after(self, previous: _Direct, q: Quotation) -> int | None:
-        """'“It’s ambush journalism,” she says. It’s “this new in-your-face journalism.”': a
+        """'“The ferry is late again,” she says. It is “the third time this month.”': a
         sentence right after a quote's attribution, with a quoted phrase and no attribution of its
         own, goes on with the quote (PolNeAR train, even docs: 4 of 6 so). Where it ends, or None."""
         pq, pf, pafter = previous.quotation, previous.found, previous.after
@@ -559,7 +559,7 @@ class _Finder:
         if "\n" in gap or start >= first or self.para[start] != self.para[pafter[-1]]:
             return None
         if sum(not self.doc[i].is_space for i in range(start, first)) > 6:
-            return None  # a sentence of the writer's carrying a phrase ("While Trump is “brand …”")
+            return None  # a sentence of the writer's carrying a phrase ("While the mayor tours …")
         last = self.sentence_end[first]
         if any(
             self.in_quote[i] == -1 and _is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS
@@ -573,7 +573,7 @@ class _Finder:
         return int(self.quotations[self.in_quote[last]].end)
 
     def _that_after(self, after: list[int], verb: Any) -> int | None:
-        """'“It’s our bad luck,” he said, that both men had links to the mosque': a clause going
+        """'“It was bad timing,” he said, that both ferries broke down in one week': a clause going
         on after the attribution with "that" is part of the quote (PolNeAR train joins them). The
         offset where it ends, or None."""
         words = [i for i in after if not self.doc[i].is_space]
@@ -588,11 +588,11 @@ class _Finder:
             last -= 1
         if self.in_quote[last] != -1:
             return int(self.quotations[self.in_quote[last]].end)
-        # the window stops at a quotation: "…, that the city “may have removed …”"
+        # the window stops at a quotation: "…, that the city “has closed the pier …”"
         return self._run_on((0, int(self.doc[last].idx + len(self.doc[last].text))))[1]
 
     def _lead_in(self, q: Quotation, before: list[int], verb: Any) -> int | None:
-        """'An economic downturn, he said, “could be a good time …”': a quotation going on with
+        """'The late frost, she said, “cost us half the apricots.”': a quotation going on with
         a sentence its attribution interrupts is one mixed quote from the sentence's start (PolNeAR
         train: 6 of 8 so when the quotation opens in lower case; a capital opens words of their own).
         The offset of that start, or None."""
@@ -645,7 +645,7 @@ class _Finder:
         after = self._window_after(q)
         glued = after
         if len(after) > GLUED_WINDOW:
-            # "…,” said Doyle, whose home state is …": the attribution up to its first comma
+            # "…,” said Savchuk, whose home village is …": the attribution up to its first comma
             comma = next((k for k, i in enumerate(after) if self.doc[i].text == ","), len(after))
             glued = after[:comma]
         if not glued or len(glued) > GLUED_WINDOW:
@@ -1243,15 +1243,15 @@ class _Finder:
         head = verb.head
         if head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
             return
-        # The clause may run into a quotation ("For farmers, she said, their “experience told
-        # them …”"), but a quotation split by the aside is a direct quote's, found before.
+        # The clause may run into a quotation ("For the fishermen, she said, the rules “mean
+        # another winter …”"), but a quotation split by the aside is a direct quote's, found before.
         if self.in_quote[head.i] != -1 and (left < 2 or self.in_quote[left - 2] != -1):
             return
         aside = range(left - 1, right + 2 if self.doc[right + 1].text == "," else right + 1)
         self._report_around(head, verb, aside)
 
     def _as_reported(self, verb: Any) -> None:
-        """'As the Daily Tribune reported, the mayor “gave …”', 'the bridge, as Bondar noted, has
+        """'As the Daily Tribune reported, the mayor “paid for …”', 'the bridge, as Bondar noted, has
         …': a speech verb in an "as" clause reports the clause it hangs on, as written."""
         if verb.lemma_.lower() not in _AS_CUES or verb.dep_ != "advcl":
             return
@@ -1334,7 +1334,7 @@ class _Finder:
             i += 1
             while i < len(self.text) and self.text[i] in " \t\xa0":
                 i += 1
-        # "not to “make it great” but to “make it whole”", "“dangerous” and “reckless”"
+        # "not to “rebuild the old port” but to “build a new one”", "“late” and “overcrowded”"
         link = _LINK.match(self.text, i)
         if link is not None and self.text[end - 1 : end] in _QUOTE_CHARS:
             i = link.end()
