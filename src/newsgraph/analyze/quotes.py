@@ -536,9 +536,7 @@ class _Finder:
         first = self.doc[words[0]]
         if not first.text[:1].islower() or first.pos_ == "PRON" or first.lemma_.lower() in SPEECH_VERBS:
             return None
-        j = words.index(verb.i) - 1
-        while j >= 0 and self.doc[words[j]].text != ",":
-            j -= 1
+        j = self._comma_before(words, words.index(verb.i))
         if j <= 0:
             return None
         last = self.doc[words[j - 1]]
@@ -610,21 +608,23 @@ class _Finder:
             or any(self.doc[i].head.i != verb.i and self.doc[i].head.i not in between for i in between)
         ):
             return None
-        j = k - 1
-        while j >= 0 and self.doc[words[j]].text != ",":
-            j -= 1
+        j = self._comma_before(words, k)
         if j <= 0 or not 2 <= k - j <= 5 or self.doc[words[j - 1]].lower_ == "including":
             return None  # a subject between the commas; not "…, saying, “…”", "including, he said,"
         first = words[0]
-        if first > 0 and not (
-            self.doc[first - 1].text in SENTENCE_END
-            or self._is_break(first - 1)
-            or self.doc[first - 1].is_space
-        ):
+        if not (self._opens_sentence(first) or self.doc[first - 1].is_space):
             return None  # the window stopped short of the sentence's start
         if self.doc[first].lower_ in ("asked", "when"):
             return None
         return int(self.doc[first].idx)
+
+    def _comma_before(self, words: list[int], k: int) -> int:
+        """The position in `words` of the last comma before position `k`, else -1."""
+        return next((j for j in range(k - 1, -1, -1) if self.doc[words[j]].text == ","), -1)
+
+    def _opens_sentence(self, i: int) -> bool:
+        """True when token `i` starts its sentence: after a sentence's end or a paragraph break."""
+        return i == 0 or self._is_break(i - 1) or self.doc[i - 1].text in SENTENCE_END
 
     def _fronted(self, q: Quotation) -> _Direct | None:
         """'Teachers are “looking to see who is on the ticket,” García said.': a quotation finishing a
@@ -634,11 +634,7 @@ class _Finder:
             return None  # a title or a scare quote: “Hamas,” “This Week,”
         before = self._window_before(q)
         first = before[0] if before else self._tok(q.start)
-        if (
-            not before
-            or len(before) >= WINDOW
-            or (first > 0 and not self._is_break(first - 1) and self.doc[first - 1].text not in SENTENCE_END)
-        ):
+        if not before or len(before) >= WINDOW or not self._opens_sentence(first):
             return None
         if any(_is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS for i in before):
             return None  # 'He said “…,”' is reported speech with a quoted fragment
