@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v5"
+STAGE: Final = "quotes.v6"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -42,6 +42,11 @@ _MANNER_OF_SPEAKING: Final = frozenset(
 )  # fmt: skip
 # Verbs that attribute a quotation: PolNeAR train's quotation cues (3+ uses), light verbs out.
 SPEECH_VERBS: Final = (frozenset(QUOTATION_CUES) - _LIGHT_VERBS) | _TRANSLATED_NEWS_CUES | _MANNER_OF_SPEAKING
+# Verbs that speak only with their particle: "shot back", "cut in" (the verb alone says nothing).
+_PHRASAL_SPEECH: Final = frozenset(
+    {("shoot", "back"), ("fire", "back"), ("hit", "back"), ("snap", "back"), ("cut", "in"),
+     ("chime", "in"), ("butt", "in"), ("break", "in"), ("pipe", "up")}
+)  # fmt: skip
 
 # A (verb, dependent) frame reports content when, on PolNeAR train, the dependent was the gold
 # content in at least this share of the frame's uses. Tuned on train (0.2-0.5 tried): lower
@@ -112,7 +117,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=5,
+    version=6,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
@@ -192,8 +197,13 @@ Hit = tuple[Any | None, Resolved]  # (cue verb or None, speaker)
 def _cue(token: Any, text: str) -> Cue:
     """The cue as written in `text`: the verb with its particle ("pointed out"), or "according to"."""
     last = token
+    lemma = token.lemma_.lower()
     for child in token.rights:
-        if child.dep_ == "prt" or (token.lower_ == "according" and child.lower_ == "to"):
+        if (
+            child.dep_ == "prt"
+            or (lemma, child.lower_) in _PHRASAL_SPEECH
+            or (token.lower_ == "according" and child.lower_ == "to")
+        ):
             last = child
             break
     start, end = token.idx, last.idx + len(last.text)
@@ -212,6 +222,23 @@ def _speaks(t: Any) -> bool:
     """False for a subject no one can be: a dash the parse took for a noun, a time of day ("5:45
     p.m.", a heading over the paragraph; "Thursday morning")."""
     return not set(t.text) <= _DASHES and t.ent_type_ != "TIME"
+
+
+def _says(t: Any) -> bool:
+    """True for a verb of speaking: "said", or one with its particle ("shot back", "cut in")."""
+    lemma = t.lemma_.lower()
+    if lemma in SPEECH_VERBS:
+        return True
+    return any(
+        (lemma, c.lower_) in _PHRASAL_SPEECH
+        for c in t.rights
+        if c.dep_ in ("prt", "advmod", "prep") and not any(True for _ in c.children)
+    )
+
+
+def _who(speaker: Speaker | None) -> str | None:
+    """Whom a speaker mention stands for: its entity, else its name."""
+    return None if speaker is None else speaker.entity or speaker.name
 
 
 def _name_word(t: Any) -> bool:
@@ -495,7 +522,7 @@ class _Finder:
             # “…,” X said: a comma inside the mark points forward; X said: “…” points back.
             colon = bool(before) and self.doc[before[-1]].text in _INTRODUCING
             forward_first = (self._comma_glued(q) or not colon) and not self._adjacent_cue(before)
-            hit: Hit | None = self._credit(q, after)
+            hit: Hit | None = self._credit(q, after) or self._label(before)
             for forward in (True, False) if forward_first else (False, True):
                 hit = hit or self._attribution(after if forward else before, q, forward)
             # “…,” he said. “…”: the second part continues the first.
@@ -807,7 +834,7 @@ class _Finder:
         if not tail:
             return False
         verb = self.doc[tail[-1]]
-        return _is_verb(verb) and verb.lemma_.lower() in SPEECH_VERBS
+        return _is_verb(verb) and _says(verb)
 
     def _ends_clause(self, verb: Any, window: list[int]) -> bool:
         """True when only the verb's own short complements stand between it and the punctuation
@@ -846,7 +873,7 @@ class _Finder:
             # “…,” she shouted. / Kasich resisted: “…”. The layout attributes by itself: the verb
             # nearest the quotation counts even if no lexicon knows it.
             glued = n == 0 and (glued_after or (introduces and self._ends_clause(verb, window)))
-            if not (glued or verb.lemma_.lower() in SPEECH_VERBS):
+            if not (glued or _says(verb)):
                 continue
             # “…,” he said of people whose rights were restored: a clause after a glued cue is
             # the parse's misreading, not a second thing said.
@@ -880,6 +907,31 @@ class _Finder:
         head = max((self.doc[i] for i in name if not self.doc[i].is_punct), key=lambda t: t.i)
         return None, self.resolver.speaker(head)
 
+    def _label(self, before: list[int]) -> Hit | None:
+        """Poll watchers disagree - Oksana Lytvyn: “…”: a name set off by a dash and ending in a
+        colon labels the quotation after it, as a digest lays out its excerpts ("More from Lytvyn:")."""
+        words = [i for i in before if not self.doc[i].is_space]
+        if len(words) < 3 or self.doc[words[-1]].text != ":":
+            return None
+        dash = max((k for k, i in enumerate(words) if self.doc[i].text in _CREDIT_DASHES), default=-1)
+        name = words[dash + 1 : -1]
+        if name[:2] and [self.doc[i].lower_ for i in name[:2]] == ["more", "from"]:
+            name = name[2:]
+        if (
+            dash < 1
+            or not 0 < len(name) <= 6
+            or not all(_name_word(self.doc[i]) or self.doc[i].lower_ == "and" for i in name)
+        ):
+            return None
+        # "Taras Bondar and Iryna Koval:": the first of them
+        first = next((k for k, i in enumerate(name) if self.doc[i].lower_ == "and"), len(name))
+        last = self.doc[name[max(0, first - 1)]]
+        resolved = self.resolver.speaker(last)
+        if resolved.speaker.entity is None:  # the label as written, not a phrase the parse ran on
+            start, end = self.doc[name[0]].idx, last.idx + len(last.text)
+            resolved = Resolved(Speaker(name=self.text[start:end], start=start, end=end))
+        return None, resolved
+
     def _continues(self, previous: _Direct, q: Quotation, hit: Hit | None) -> bool:
         """True when `q` is the second part of the quote before it: in its paragraph, right after
         its attribution, with no attribution of its own."""
@@ -893,6 +945,13 @@ class _Finder:
         # annotates 4 of 5 so). Not "referring to …", "noting that …": those join.
         if any(self.doc[i].idx > pf.cue.start and self.doc[i].lemma_.lower() == "add" for i in pafter):
             return False
+        # “…,” she said, and her deputy cut in. “…”: someone else speaks the second quotation.
+        for i in pafter:
+            t = self.doc[i]
+            if self._next_speaker(t) and t.head.idx == pf.cue.start:
+                resolved = self._resolve(t)
+                if resolved is not None and resolved.ok and _who(resolved.speaker) != _who(pf.speaker):
+                    return False
         # A second part opening in lower case ("…,” Tyler said, “and he has …”) or after an
         # attribution set off by commas in mid-sentence ("…,” he tweeted, “@Clinton wins …”) goes
         # on whatever follows it.
@@ -904,6 +963,16 @@ class _Finder:
             or first.islower()
             or not self._comma_glued(q)
             or self._mid_sentence(pafter)
+        )
+
+    def _next_speaker(self, t: Any) -> bool:
+        """True for a speech verb with a subject of its own joined to a quotation's cue: “…,” she
+        said, and her deputy cut in. “…”: the next quotation is the deputy's."""
+        return (
+            t.dep_ == "conj"
+            and t.head.i in self.used_cues
+            and _says(t)
+            and any(c.dep_ == "nsubj" for c in t.children)
         )
 
     def _mid_sentence(self, attribution: list[int]) -> bool:
@@ -925,12 +994,12 @@ class _Finder:
         ended = SENTENCE_END
         while j >= 0 and i - j <= 2 * WINDOW and not self._is_break(j) and self.doc[j].text not in ended:
             t = self.doc[j]
-            if self.in_quote[j] == -1 and _is_verb(t) and t.lemma_.lower() in SPEECH_VERBS:
+            if self.in_quote[j] == -1 and _is_verb(t) and _says(t):
                 verbs.append(t)
             j -= 1
         if j >= 0 and not self._is_break(j) and self.doc[j].text not in ended:
             return None  # a sentence too long to tell
-        verbs.sort(key=lambda v: (v.dep_ != "ROOT", v.i))
+        verbs.sort(key=lambda v: (not self._next_speaker(v), v.dep_ != "ROOT", v.i))
         for verb in verbs:
             resolved = self._resolve(verb)
             if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
