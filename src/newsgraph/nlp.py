@@ -68,30 +68,36 @@ TITLES = (
 NAME_BEFORE = frozenset(t + "." for t in TITLES if t != "Sr") | frozenset(
     "Adm. Dr. Gen. Gov. Mr. Mrs. Ms. Prof. Rep. Rev. Sen.".split()
 )
-TITLE_COMPONENT = "newsgraph_titles"
+SENTENCE_COMPONENT = "newsgraph_sentences"
 
 
 def keep_titles(nlp: Any) -> None:
     """Make each of TITLES followed by its full stop one token of `nlp`'s tokenizer, and keep the
-    parser from starting a sentence after a title (a component run before it)."""
+    parser from starting a sentence after a title or running one on over a line break (a component
+    run before it)."""
     from spacy.language import Language
     from spacy.symbols import ORTH
 
     for title in TITLES:
         nlp.tokenizer.add_special_case(title + ".", [{ORTH: title + "."}])
-    if TITLE_COMPONENT not in Language.factories:
-        Language.component(TITLE_COMPONENT, func=_no_sentence_after_title)
-    if "parser" in nlp.pipe_names and TITLE_COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(TITLE_COMPONENT, before="parser")
+    if SENTENCE_COMPONENT not in Language.factories:
+        Language.component(SENTENCE_COMPONENT, func=_sentence_marks)
+    if "parser" in nlp.pipe_names and SENTENCE_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(SENTENCE_COMPONENT, before="parser")
 
 
-def _no_sentence_after_title(doc: Any) -> Any:
-    """Mark the token after a title as not starting a sentence; the parser keeps that."""
-    after_title = False
+def _sentence_marks(doc: Any) -> Any:
+    """Mark the token after a title as not starting a sentence, and the first after a line break
+    as starting one; the parser keeps both. Left to itself, it ran a paragraph ending in ".."
+    into the next, and hung that one's speaker on the last noun before the break."""
+    after_title = after_break = False
     for token in doc:
         if after_title:
             token.is_sent_start = False
+        elif after_break and not token.is_space:
+            token.is_sent_start = True
         after_title = token.text in NAME_BEFORE
+        after_break = (after_break and token.is_space) or (token.is_space and "\n" in token.text)
     return doc
 
 
@@ -278,7 +284,7 @@ def needed_components(nlp: Any, wanted: Iterable[str]) -> tuple[str, ...]:
     if "tagger" in keep:
         keep.add("attribute_ruler")
     if "parser" in keep:
-        keep.add(TITLE_COMPONENT)
+        keep.add(SENTENCE_COMPONENT)
     return tuple(p for p in nlp.pipe_names if p not in keep)
 
 

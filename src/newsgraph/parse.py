@@ -22,7 +22,7 @@ _LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
 
 
-@stage("parse", version=2, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
+@stage("parse", version=3, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
 def parse(articles: Sequence[Article]) -> Sequence[Article]:
     """Parse each article's text with the configured spaCy pipeline, in one batch."""
     settings = current()
