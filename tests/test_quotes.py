@@ -676,6 +676,25 @@ def test_a_speaker_opening_a_paragraph_is_not_hung_on_the_line_before(line: str)
     assert q.speaker is not None and q.speaker.name == "Koval"
 
 
+def test_a_quotation_after_a_colon_is_the_speaker_s_not_the_reported_clause_s() -> None:
+    text = (
+        "Another voter said she hoped with all her heart that Koval wins the election in Lviv: “Then I "
+        "can watch the show for four more years.”"
+    )
+    q = next(q for q in quotes(text) if q.kind == "direct")
+    assert q.speaker is not None and q.speaker.name == "Another voter"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_a_speech_verb_repeated_after_and_has_the_first_one_s_speaker() -> None:
+    text = (
+        "Ivan Koval spoke in Odesa on Monday. He said his recent attacks on the mayor have given his "
+        "campaign momentum and said that the mayor did not represent the “spirit of Odesa.”"
+    )
+    q = next(q for q in quotes(text) if q.text.startswith("that the mayor"))
+    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
+
+
 def test_reported_words_run_on_to_the_quoted_phrase_after_them() -> None:
     text = "Mariia Lytvyn said the new tram line in Vinnytsia is a gamble, “and a costly one.”"
     q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")

@@ -236,6 +236,17 @@ def _says(t: Any) -> bool:
     )
 
 
+def _speaks_for_clause(verb: Any, reporting: Any) -> bool:
+    """True when `verb`, hung by the parse on the clause `reporting` reports, is that verb's own:
+    "X said Y will have to choose, saying, “…”" (the participle: PolNeAR train, e2e_f +0.0004);
+    "He said the attacks have helped him and said that …" (the verb said again)."""
+    if verb.dep_ == "advcl":
+        return bool(reporting.lemma_.lower() in SPEECH_VERBS)
+    return bool(
+        verb.dep_ == "conj" and reporting.i < verb.i and reporting.lemma_ == verb.lemma_ and _says(verb)
+    )
+
+
 def _who(speaker: Speaker | None) -> str | None:
     """Whom a speaker mention stands for: its entity, else its name."""
     return None if speaker is None else speaker.entity or speaker.name
@@ -416,9 +427,7 @@ class _Finder:
             and head.pos_ in ("VERB", "AUX")
             and (verb.dep_ != "advcl" or verb.tag_ == "VBG")
         ):
-            # "X said Y will have to choose, saying, “…”": the parse hangs the participle on the
-            # reported clause; the one saying is who said it (PolNeAR train: e2e_f +0.0004).
-            if verb.dep_ == "advcl" and head.dep_ == "ccomp" and head.head.lemma_.lower() in SPEECH_VERBS:
+            if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
             return self._subject(head)
         # "rallied supporters by warning that …", "upon saying, “…”": the subject of the verb the
@@ -836,6 +845,17 @@ class _Finder:
         verb = self.doc[tail[-1]]
         return _is_verb(verb) and _says(verb)
 
+    def _reporting(self, verb: Any, window: list[int]) -> Any | None:
+        """The speech verb in `window` whose reported clause holds `verb`, if any."""
+        inside = set(window)
+        t = verb
+        while t.head.i != t.i and t.head.i in inside:
+            head = t.head
+            if t.dep_ in ("ccomp", "xcomp", "advcl", "conj") and _says(head) and _is_verb(head):
+                return head if head.i not in self.used_cues else None
+            t = head
+        return None
+
     def _ends_clause(self, verb: Any, window: list[int]) -> bool:
         """True when only the verb's own short complements stand between it and the punctuation
         before the quotation ("shot back:", "told reporters on Monday:")."""
@@ -875,9 +895,14 @@ class _Finder:
             glued = n == 0 and (glued_after or (introduces and self._ends_clause(verb, window)))
             if not (glued or _says(verb)):
                 continue
+            # "She said she hoped that the vote fails: “…”": the verb nearest the colon is in what
+            # a speech verb before it reports; that one speaks.
+            reporting = self._reporting(verb, window) if glued and not _says(verb) else None
+            if reporting is not None:
+                verb = reporting
             # “…,” he said of people whose rights were restored: a clause after a glued cue is
             # the parse's misreading, not a second thing said.
-            if not (after and self._comma_glued(q)) and self._outside_complement(verb, q):
+            elif not (after and self._comma_glued(q)) and self._outside_complement(verb, q):
                 continue
             resolved = self._resolve(verb, inverted=after)
             if resolved is not None:
