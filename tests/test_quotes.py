@@ -695,6 +695,12 @@ def test_a_speech_verb_repeated_after_and_has_the_first_one_s_speaker() -> None:
     assert q.speaker is not None and q.speaker.name == "Ivan Koval"
 
 
+def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
+    text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
+    q = one(text)
+    assert q.speaker is not None and q.speaker.name == "Levchenko"
+
+
 def test_reported_words_run_on_to_the_quoted_phrase_after_them() -> None:
     text = "Mariia Lytvyn said the new tram line in Vinnytsia is a gamble, “and a costly one.”"
     q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")

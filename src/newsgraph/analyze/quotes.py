@@ -216,12 +216,15 @@ def _is_verb(t: Any) -> bool:
 
 
 _TIMES: Final = frozenset({"DATE", "TIME"})
+_NO_SUBJECT: Final = frozenset({"ADP", "SCONJ", "CCONJ", "DET", "PART", "PUNCT"})
 
 
 def _speaks(t: Any) -> bool:
     """False for a subject no one can be: a dash the parse took for a noun, a time of day ("5:45
-    p.m.", a heading over the paragraph; "Thursday morning")."""
-    return not set(t.text) <= _DASHES and t.ent_type_ != "TIME"
+    p.m.", a heading over the paragraph; "Thursday morning"), a preposition that is no name ("Of
+    Koval, Levchenko said": the parse's misreading; but "From said", Al From)."""
+    name = t.ent_type_ in ("PERSON", "ORG") or (t.text[:1].isupper() and not t.is_sent_start)
+    return not set(t.text) <= _DASHES and t.ent_type_ != "TIME" and (t.pos_ not in _NO_SUBJECT or name)
 
 
 def _says(t: Any) -> bool:
@@ -446,16 +449,22 @@ class _Finder:
         name: Any | None = None
         while i >= 0 and verb.i - i <= 8 and self.in_quote[i] == -1 and not self._is_break(i):
             t = self.doc[i]
+            if _is_verb(t) and t.dep_ == "relcl" and self._person(t.head) and t.head.i < t.i:
+                return t.head  # "Levchenko, who gave money to Marco Koval, said": not Koval
             if t.text in SENTENCE_END or _is_verb(t):
                 return name
             if t.text == "," and i < verb.i - 1 and name is not None:
                 return name
-            if t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and name is None:
+            if self._person(t) and name is None:
                 name = t
             if t.lower_ in ("a", "an", "the") and name is not None:
                 name = None  # "Oleh Beruff, a Bondar ally, said": the name in the description is not his
             i -= 1
         return name
+
+    def _person(self, t: Any) -> bool:
+        """True for a word of a person's name outside any quotation."""
+        return bool(t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and self.in_quote[t.i] == -1)
 
     def _name_after_quotation(self, verb: Any) -> Any | None:
         """The first person's name (else proper noun) between a quotation and the verb after it,
