@@ -701,6 +701,16 @@ def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause
     assert q.speaker is not None and q.speaker.name == "Levchenko"
 
 
+def test_a_reported_clause_and_the_quotation_after_it_are_one_quote() -> None:
+    text = (
+        "Her lawyer, Petro Savchuk, said that his client never meant to harm anyone. “She was trying "
+        "to help the neighbours.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("that his client") and q.text.endswith("neighbours.”")
+    assert q.speaker is not None and q.speaker.name == "Petro Savchuk"
+
+
 def test_reported_words_run_on_to_the_quoted_phrase_after_them() -> None:
     text = "Mariia Lytvyn said the new tram line in Vinnytsia is a gamble, “and a costly one.”"
     q = next(q for q in quotes(text) if q.cue is not None and q.cue.text == "said")

@@ -558,7 +558,8 @@ class _Finder:
             if hit is None and (q.end - q.start < SHORT_QUOTATION or not self._sentence_start(q)):
                 continue  # a title or a stray mark: “Bloodline,” with no one saying it
             verb, resolved = hit if hit is not None else (None, None)
-            kind: QuoteKind = "direct"
+            # Words before the quotation joined to it (its sentence before, as said) make it mixed.
+            kind: QuoteKind = "direct" if start == q.start else "mixed"
             lead = self._lead_in(q, before, verb) if verb is not None and start == q.start else None
             if lead is not None:
                 start, kind = lead, "mixed"
@@ -1037,8 +1038,26 @@ class _Finder:
         for verb in verbs:
             resolved = self._resolve(verb)
             if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
-                return (verb, resolved), self._inverted_start(verb, j + 1, i, q.start)
+                start = self._inverted_start(verb, j + 1, i, q.start)
+                if start == q.start:
+                    start = self._reported_start(verb, j + 1, i, q.start)
+                return (verb, resolved), start
         return None
+
+    def _reported_start(self, verb: Any, first: int, last: int, default: int) -> int:
+        """Where the clause the verb reports starts, when its sentence [first, last] ends with it:
+        "Her lawyer said that she never meant harm. “She was …”" is one quote, as PolNeAR train
+        joins them; else `default`."""
+        for c in verb.children:
+            if (
+                c.dep_ == "ccomp"
+                and c.i > verb.i
+                and c.left_edge.i >= first
+                and c.right_edge.i >= last - 1
+                and self.in_quote[c.i] == -1
+            ):
+                return int(c.left_edge.idx)
+        return default
 
     def _inverted_start(self, verb: Any, first: int, last: int, default: int) -> int:
         """The start of a sentence [first, last] whose words the verb attributes after a comma at
