@@ -886,7 +886,8 @@ def test_seed_article_sources() -> None:
 # Measured 2026-12-03: e2e_direct_f 0.7622, e2e_f 0.6104, speaker_acc 0.9283.
 # Measured 2026-12-03 (quotes.v4): e2e_direct_f 0.7824, e2e_f 0.6479, speaker_acc 0.9498.
 # Measured 2026-12-03 (quotes.v5): e2e_direct_f 0.7824, e2e_f 0.6496, speaker_acc 0.9500.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.77, "e2e_f": 0.64, "speaker_acc": 0.94}
+# Measured 2026-12-03 (quotes.v6, parse.v3): e2e_direct_f 0.7824, e2e_f 0.6536, speaker_acc 0.9536.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.77, "e2e_f": 0.65, "speaker_acc": 0.95}
 
 
 @pytest.mark.shared
