@@ -235,7 +235,7 @@ def _says(t: Any) -> bool:
     return any(
         (lemma, c.lower_) in _PHRASAL_SPEECH
         for c in t.rights
-        if c.dep_ in ("prt", "advmod", "prep") and not any(True for _ in c.children)
+        if c.dep_ in ("prt", "advmod", "prep") and c.n_lefts + c.n_rights == 0
     )
 
 
