@@ -666,6 +666,11 @@ def test_a_name_after_a_dash_and_before_a_colon_labels_the_quotation() -> None:
     assert [q.speaker.name if q.speaker else None for q in found] == ["Oksana Lytvyn", "Kyiv Survey Centre"]
 
 
+def test_a_place_after_a_dash_is_no_label_when_a_speaker_follows_the_quotation() -> None:
+    q = one("Air raid in the night - Kyiv: “The sirens went on at three,” said Mayor Ivan Koval.")
+    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
+
+
 @pytest.mark.parametrize(
     "line",
     ["Exports fell again, said Ivan Melnyk, head of the Odesa Grain Traders Association", "Talks in Odesa"],

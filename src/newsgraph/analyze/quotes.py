@@ -540,8 +540,10 @@ class _Finder:
             # “…,” X said: a comma inside the mark points forward; X said: “…” points back.
             colon = bool(before) and self.doc[before[-1]].text in _INTRODUCING
             forward_first = (self._comma_glued(q) or not colon) and not self._adjacent_cue(before)
-            hit: Hit | None = self._credit(q, after) or self._label(before)
+            hit: Hit | None = self._credit(q, after)
             for forward in (True, False) if forward_first else (False, True):
+                if not forward:  # a label before the quotation before any verb there, not after one
+                    hit = hit or self._label(before)
                 hit = hit or self._attribution(after if forward else before, q, forward)
             # “…,” he said. “…”: the second part continues the first.
             if previous is not None and self._continues(previous, q, hit):
