@@ -612,11 +612,16 @@ class _Finder:
             for i in range(start, last + 1)
         ):
             return None
-        while last > first and self.doc[last].is_punct and self.doc[last].text not in _KEPT_PUNCT:
-            last -= 1
+        last = self._last_word(last, first)
         if self.in_quote[last] == -1:
             return None  # the quotation must close the sentence
         return int(self.quotations[self.in_quote[last]].end)
+
+    def _last_word(self, last: int, first: int) -> int:
+        """Token `last` moved back over punctuation (but a closing mark), no further than `first`."""
+        while last > first and self.doc[last].is_punct and self.doc[last].text not in _KEPT_PUNCT:
+            last -= 1
+        return last
 
     def _that_after(self, after: list[int], verb: Any) -> int | None:
         """'“It was bad timing,” he said, that both ferries broke down in one week': a clause going
@@ -629,9 +634,7 @@ class _Finder:
         m = next((n for n in range(k + 1, min(len(words), k + 8)) if self.doc[words[n]].text == ","), None)
         if m is None or m + 2 >= len(words) or self.doc[words[m + 1]].lower_ != "that":
             return None
-        last = words[-1]
-        while last > words[m + 1] and self.doc[last].is_punct and self.doc[last].text not in _KEPT_PUNCT:
-            last -= 1
+        last = self._last_word(words[-1], words[m + 1])
         if self.in_quote[last] != -1:
             return int(self.quotations[self.in_quote[last]].end)
         # the window stops at a quotation: "…, that the city “has closed the pier …”"
