@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v6"
+STAGE: Final = "quotes.v7"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=6,
+    version=7,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
@@ -432,7 +432,12 @@ class _Finder:
         ):
             if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
-            return self._subject(head)
+            subject = self._subject(head)
+            if subject is None and self.in_quote[head.i] != -1 and self.in_quote[verb.i] == -1:
+                # "Koval seemed unmoved, telling reporters, “…”": the parse hangs the participle on
+                # the quotation's verb; it belongs to the clause before it.
+                return self._clause_subject_before(verb)
+            return subject
         # "rallied supporters by warning that …", "upon saying, “…”": the subject of the verb the
         # preposition hangs on (two PolNeAR train samples: e2e_direct_f +0.003, +0.002).
         if verb.dep_ == "pcomp" and head.pos_ in ("ADP", "SCONJ") and head.head.pos_ in ("VERB", "AUX"):
@@ -440,6 +445,20 @@ class _Finder:
         # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
         # by commas right before it.
         return self._name_before(verb)
+
+    def _clause_subject_before(self, verb: Any) -> Any | None:
+        """The subject of the nearest verb before `verb` in its sentence that has one."""
+        i = verb.i - 1
+        while i >= 0 and self.in_quote[i] == -1 and not self._is_break(i):
+            t = self.doc[i]
+            if t.text in SENTENCE_END:
+                return None
+            if t.pos_ in ("VERB", "AUX") and t.dep_ not in _SUBJECTS:
+                subjects = [c for c in t.children if c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1]
+                if subjects:
+                    return subjects[0] if _speaks(subjects[0]) else None
+            i -= 1
+        return None
 
     def _name_before(self, verb: Any) -> Any | None:
         """A person's name among the few words right before the verb, the last set off by a comma."""
