@@ -710,6 +710,16 @@ def test_a_participle_the_parse_hangs_on_the_quotation_speaks_for_the_clause_bef
     assert q.cue is not None and q.cue.text == "telling"
 
 
+def test_a_participle_after_a_comma_speaks_for_the_clause_that_has_a_subject_not_a_reported_one() -> None:
+    text = (
+        "The drivers' union in Kharkiv filed a complaint alleging that the depot broke the law with "
+        "its new rota, calling it “reckless” and “unfair.”"
+    )
+    q = next(q for q in quotes(text) if q.kind == "mixed")
+    assert q.text.startswith("it “reckless”")
+    assert q.speaker is not None and q.speaker.name == "The drivers' union in Kharkiv"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -433,9 +433,13 @@ class _Finder:
             if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
             subject = self._subject(head)
-            if subject is None and self.in_quote[head.i] != -1 and self.in_quote[verb.i] == -1:
-                # "Koval seemed unmoved, telling reporters, “…”": the parse hangs the participle on
-                # the quotation's verb; it belongs to the clause before it.
+            # "Koval seemed unmoved, telling reporters, “…”" (the parse hangs the participle on
+            # the quotation's verb), "Koval went after the mayor over his refusal to publish it,
+            # calling it “…”" (on a verb with no subject): the clause before it speaks.
+            if subject is None and (
+                (self.in_quote[head.i] != -1 and self.in_quote[verb.i] == -1)
+                or (verb.tag_ == "VBG" and verb.nbor(-1).text == ",")
+            ):
                 return self._clause_subject_before(verb)
             return subject
         # "rallied supporters by warning that …", "upon saying, “…”": the subject of the verb the
@@ -447,13 +451,19 @@ class _Finder:
         return self._name_before(verb)
 
     def _clause_subject_before(self, verb: Any) -> Any | None:
-        """The subject of the nearest verb before `verb` in its sentence that has one."""
+        """The subject of the nearest verb before `verb` in its sentence that has one, across
+        quotations, but not a clause a speech verb reports."""
         i = verb.i - 1
-        while i >= 0 and self.in_quote[i] == -1 and not self._is_break(i):
+        while i >= 0 and not self._is_break(i):
             t = self.doc[i]
+            if self.in_quote[i] != -1:
+                i -= 1
+                continue
             if t.text in SENTENCE_END:
                 return None
-            if t.pos_ in ("VERB", "AUX") and t.dep_ not in _SUBJECTS:
+            # Not a clause someone reports ("alleging that the depot broke the law, calling it …")
+            reported = t.dep_ == "ccomp" and _says(t.head) and self.in_quote[t.head.i] == -1
+            if t.pos_ in ("VERB", "AUX") and t.dep_ not in _SUBJECTS and not reported:
                 subjects = [c for c in t.children if c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1]
                 if subjects:
                     return subjects[0] if _speaks(subjects[0]) else None
