@@ -720,6 +720,19 @@ def test_a_participle_after_a_comma_speaks_for_the_clause_that_has_a_subject_not
     assert q.speaker is not None and q.speaker.name == "The drivers' union in Kharkiv"
 
 
+def test_a_verb_listed_after_a_comma_without_a_subject_has_the_subject_before_it() -> None:
+    text = (
+        "Ivan Koval has mocked a reporter, referred to migrants from Moldova as “thieves” and called "
+        "a critic in the crowd “my little friend.”"
+    )
+    mixed = [q for q in quotes(text) if q.kind == "mixed"]
+    assert [q.text for q in mixed] == [
+        "migrants from Moldova as “thieves”",
+        "a critic in the crowd “my little friend.”",
+    ]
+    assert all(q.speaker is not None and q.speaker.name == "Ivan Koval" for q in mixed)
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

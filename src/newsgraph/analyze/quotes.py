@@ -428,7 +428,7 @@ class _Finder:
             verb.dep_ in ("conj", "xcomp", "advcl")
             and head.i != verb.i
             and head.pos_ in ("VERB", "AUX")
-            and (verb.dep_ != "advcl" or verb.tag_ == "VBG")
+            and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb))
         ):
             if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
@@ -449,6 +449,18 @@ class _Finder:
         # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
         # by commas right before it.
         return self._name_before(verb)
+
+    def _listed(self, verb: Any) -> bool:
+        """True for a finite verb over a quoted phrase that the parse hangs as a clause on the verb
+        before it, with no subject or conjunction of its own: "has mocked a reporter, referred to
+        migrants as “thieves”"."""
+        return bool(
+            verb.tag_ in ("VBD", "VBZ", "VBP")
+            and verb.i > verb.head.i
+            and self.doc[verb.left_edge.i - 1].text == ","
+            and not any(c.dep_ in ("mark", "nsubj", "nsubjpass", "expl") for c in verb.children)
+            and any(self.in_quote[t.i] != -1 for t in verb.subtree)
+        )
 
     def _clause_subject_before(self, verb: Any) -> Any | None:
         """The subject of the nearest verb before `verb` in its sentence that has one, across
