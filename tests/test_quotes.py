@@ -733,6 +733,13 @@ def test_a_verb_listed_after_a_comma_without_a_subject_has_the_subject_before_it
     assert all(q.speaker is not None and q.speaker.name == "Ivan Koval" for q in mixed)
 
 
+def test_a_verb_the_parse_leaves_loose_has_the_subject_of_the_verb_it_hangs_on() -> None:
+    text = "Koval gestured as if to stop the noise, then leaned in and boomed: “Let’s beat them in November.”"
+    q = one(text)
+    assert q.speaker is not None and q.speaker.name == "Koval"
+    assert q.cue is not None and q.cue.text == "boomed"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

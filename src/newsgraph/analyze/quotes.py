@@ -401,7 +401,8 @@ class _Finder:
         clause's subject on the cue). With `inverted`, a name right after the verb ("…,” said
         Alexander Motuzyanyk"), or a name between the quotation and the verb the parse did not
         make its subject ("…,” Flynn, a senator, said"). For "… and added that …" and "…, adding
-        that …" the subject of the verb it hangs on."""
+        that …" the subject of the verb it hangs on, also for a verb the parse leaves loose ("then
+        leaned in and boomed: “…”", where "leaned" is a `dep`: PolNeAR train, e2e_f +0.0005)."""
         # The nearest, when the parse gives two ("His final assessment: “…,” he said").
         subjects = [
             c for c in verb.children if c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1 and _speaks(c)
@@ -425,7 +426,7 @@ class _Finder:
                 return name
         head = verb.head
         if (
-            verb.dep_ in ("conj", "xcomp", "advcl")
+            verb.dep_ in ("conj", "xcomp", "advcl", "dep")
             and head.i != verb.i
             and head.pos_ in ("VERB", "AUX")
             and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb))
