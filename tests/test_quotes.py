@@ -740,6 +740,16 @@ def test_a_verb_the_parse_leaves_loose_has_the_subject_of_the_verb_it_hangs_on()
     assert q.cue is not None and q.cue.text == "boomed"
 
 
+def test_a_name_right_before_a_verb_without_a_subject_speaks() -> None:
+    text = (
+        "Campaigning in Lviv for his wife, the former mayor Ivan Koval said his wife was uniquely "
+        "qualified to lead the city at this time because “the city’s in tough shape.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("his wife was")
+    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -484,8 +484,18 @@ class _Finder:
         return None
 
     def _name_before(self, verb: Any) -> Any | None:
-        """A person's name among the few words right before the verb, the last set off by a comma."""
+        """A person's name right before the verb, or among the few words before it, the last set off
+        by a comma."""
         i = verb.i - 1
+        if (
+            i >= 0
+            and verb.tag_ in ("VBD", "VBZ", "VBP")
+            and self._person(self.doc[i])
+            and self.doc[i].dep_ not in ("dobj", "pobj", "dative", "poss")
+        ):
+            # "Campaigning for his wife, the former mayor Ivan Koval said …": the parse made the
+            # name an apposition of "his wife", leaving the verb no subject.
+            return self.doc[i]
         if i < 0 or self.doc[i].text != ",":
             return None
         name: Any | None = None
