@@ -750,6 +750,16 @@ def test_a_name_right_before_a_verb_without_a_subject_speaks() -> None:
     assert q.speaker is not None and q.speaker.name == "Ivan Koval"
 
 
+def test_a_reported_clause_runs_on_to_a_quoted_phrase_after_its_comma() -> None:
+    text = (
+        "Ivan Koval won over many in the room. He also said he was best placed to get a peace deal "
+        'in the region because he\'s a negotiator, "like you folks." The room laughed.'
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.endswith('negotiator, "like you folks."')
+    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

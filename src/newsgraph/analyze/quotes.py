@@ -1517,7 +1517,9 @@ class _Finder:
         if n == len(self.quotations) or self.quotations[n].start != i:
             return span
         q = self.quotations[n]
-        if self._standalone(q) or any(self.index.overlapping(q.start, q.end)):
+        # A phrase after a comma (', “like you folks.”') runs on; a sentence of its own does not.
+        phrase = self.text[q.inner[0] : q.inner[0] + 1].islower()
+        if (self._standalone(q) and not phrase) or any(self.index.overlapping(q.start, q.end)):
             return span
         return start, q.end
 
