@@ -760,6 +760,16 @@ def test_a_reported_clause_runs_on_to_a_quoted_phrase_after_its_comma() -> None:
     assert q.speaker is not None and q.speaker.name == "Ivan Koval"
 
 
+def test_a_reported_clause_runs_on_through_a_second_clause_with_a_quotation_after_and() -> None:
+    text = (
+        "Levchenko said, through a translator, that the council's server was unprotected, and he had "
+        "full access to a server that “was like an open window on the internet.”"
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("that the council's") and q.text.endswith("internet.”")
+    assert q.speaker is not None and q.speaker.name == "Levchenko"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -1368,6 +1368,8 @@ class _Finder:
                         tokens = list(range(self._relative_start(verb, tokens[0]), tokens[0])) + tokens
                 elif child.dep_ != "ccomp" and tokens:
                     tokens = self._with_quoted_complement(verb, tokens)
+                elif tokens:
+                    tokens = self._with_quoted_conjunct(verb, tokens)
                 span = self._trim(tokens)
                 if span is not None:
                     span = self._run_on(self._cut_aside(span))
@@ -1380,6 +1382,24 @@ class _Finder:
             else:
                 self._parenthetical(verb)
                 self._as_reported(verb)
+
+    def _with_quoted_conjunct(self, verb: Any, tokens: list[int]) -> list[int]:
+        """`tokens` run on through a clause joined to the speech verb by "and" right after them that
+        holds a quotation: "said that the server was open, and he had access to a server that “was
+        like an open window”" (the parse joins the second clause to "said")."""
+        last = tokens[-1]
+        for c in verb.rights:
+            if c.dep_ != "conj" or c.i <= last or self.para[c.i] != self.para[verb.i] or _says(c):
+                continue
+            between = [t for t in self.doc[last + 1 : c.left_edge.i] if not t.is_punct]
+            if (
+                c.left_edge.i > last
+                and [t.lower_ for t in between] == ["and"]
+                and any(ch.dep_ in _SUBJECTS for ch in c.children)
+                and any(self.in_quote[k] != -1 for k in range(c.i, c.right_edge.i + 1))
+            ):
+                return tokens + list(range(last + 1, c.right_edge.i + 1))
+        return tokens
 
     def _with_quoted_complement(self, verb: Any, tokens: list[int]) -> list[int]:
         """`tokens` run on through the verb's later complements to the last holding a quoted
