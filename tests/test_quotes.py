@@ -770,6 +770,16 @@ def test_a_reported_clause_runs_on_through_a_second_clause_with_a_quotation_afte
     assert q.speaker is not None and q.speaker.name == "Levchenko"
 
 
+def test_a_reported_clause_runs_on_past_a_colon_to_the_quoted_words_after_it() -> None:
+    text = (
+        "Her lawyer, Petro Savchuk, argued that his client was not to be taken seriously: her posts "
+        'were the rants of a "shock jock," "an entertainer," but also a "local reporter."'
+    )
+    q = one(text)
+    assert q.kind == "mixed" and q.text.startswith("that his client") and q.text.endswith('reporter."')
+    assert q.speaker is not None and q.speaker.name == "Petro Savchuk"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

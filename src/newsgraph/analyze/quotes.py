@@ -1373,6 +1373,8 @@ class _Finder:
                 span = self._trim(tokens)
                 if span is not None:
                     span = self._run_on(self._cut_aside(span))
+                    if child.dep_ == "ccomp":
+                        span = self._colon_on(span)
                 if span is None or span[0] <= verb.idx < span[1] or self._covered(*span):
                     continue
                 resolved = Resolved(NOBODY) if frame in SOURCELESS_FRAMES else self._resolve(verb)
@@ -1382,6 +1384,26 @@ class _Finder:
             else:
                 self._parenthetical(verb)
                 self._as_reported(verb)
+
+    def _colon_on(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The span run on past a colon to the end of its sentence, when what follows the colon
+        quotes words and no one else speaks there: "argued that his client was not to be taken
+        seriously: her posts were the rants of a “shock jock”"."""
+        k = self._tok(span[1])
+        while k < len(self.doc) and self.doc[k].is_space:
+            k += 1
+        if k + 1 >= len(self.doc) or self.doc[k].text != ":" or self.in_quote[k] != -1:
+            return span
+        if self.in_quote[k + 1] != -1 or self.doc[k + 1].text in _QUOTE_CHARS:
+            return span  # "…: “…”" is a quotation of its own
+        end = self.sentence_end[k]
+        rest = range(k + 1, end + 1)
+        if not any(self.in_quote[i] != -1 for i in rest) or any(
+            self.in_quote[i] == -1 and _is_verb(self.doc[i]) and _says(self.doc[i]) for i in rest
+        ):
+            return span
+        widened = self._trim(list(rest))
+        return span if widened is None else (span[0], max(span[1], widened[1]))
 
     def _with_quoted_conjunct(self, verb: Any, tokens: list[int]) -> list[int]:
         """`tokens` run on through a clause joined to the speech verb by "and" right after them that
