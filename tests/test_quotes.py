@@ -780,6 +780,25 @@ def test_a_reported_clause_runs_on_past_a_colon_to_the_quoted_words_after_it() -
     assert q.speaker is not None and q.speaker.name == "Petro Savchuk"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Ivan Koval did not attend. Koval's campaign said on Monday that the rally in Lviv would "
+            "go ahead.",
+            "Koval's campaign",
+        ),
+        (
+            "Ivan Koval did not attend. Koval's spokesman, Taras Bondar, said: “The mayor is unwell.”",
+            "Taras Bondar",
+        ),
+    ],
+)
+def test_a_person_named_in_a_possessive_is_not_the_speaker(text: str, speaker: str) -> None:
+    q = one(text)
+    assert q.speaker is not None and q.speaker.name == speaker and q.speaker.entity != "e1"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -379,7 +379,15 @@ class Resolver:
         s, e = noun_phrase(head)
         core_end = head.idx + len(head.text)
         inner = self.mentions.at(s, core_end)
-        if inner is not None and inner.type == "PERSON" and s <= inner.start and inner.end <= core_end:
+        # "Santilli's attorney, Thomas Coan" is not Santilli.
+        possessive = inner is not None and self.text[inner.end : inner.end + 2] in ("'s", "’s")
+        if (
+            inner is not None
+            and inner.type == "PERSON"
+            and s <= inner.start
+            and inner.end <= core_end
+            and not possessive
+        ):
             return Resolved(Speaker(entity=inner.entity, name=inner.name, start=inner.start, end=inner.end))
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
