@@ -961,6 +961,11 @@ def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 
 
+@pytest.mark.parametrize("text", ["Koval said: “", "Koval said: “ ” and left.", "Saying, “…”"])
+def test_a_quotation_mark_with_no_words_quotes_nothing(text: str) -> None:
+    assert [q.text for q in quotes(text)] == []
+
+
 def test_an_article_without_quotes() -> None:
     assert quotes("The ferry from Izmail leaves at nine. The river is calm in May.") == []
 
@@ -991,7 +996,8 @@ def test_seed_article_sources() -> None:
 # Measured 2026-12-03 (quotes.v4): e2e_direct_f 0.7824, e2e_f 0.6479, speaker_acc 0.9498.
 # Measured 2026-12-03 (quotes.v5): e2e_direct_f 0.7824, e2e_f 0.6496, speaker_acc 0.9500.
 # Measured 2026-12-03 (quotes.v6, parse.v3): e2e_direct_f 0.7824, e2e_f 0.6536, speaker_acc 0.9536.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.77, "e2e_f": 0.65, "speaker_acc": 0.95}
+# Measured 2026-12-03 (quotes.v7): e2e_direct_f 0.7857, e2e_f 0.6545, speaker_acc 0.9537.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.78, "e2e_f": 0.65, "speaker_acc": 0.95}
 
 
 @pytest.mark.shared

@@ -271,7 +271,10 @@ class _Finder:
     def __init__(self, article: Article, doc: Any) -> None:
         self.doc = doc
         self.text: str = article.text  # the text the parse was made of (doc.text rebuilds it each time)
-        self.quotations = find_quotations(self.text)
+        # A mark with no word after it (a stray “ at the end of a page) quotes nothing.
+        self.quotations = [
+            q for q in find_quotations(self.text) if any(ch.isalnum() for ch in self.text[slice(*q.inner)])
+        ]
         self.quote_starts = [q.start for q in self.quotations]
         # One pass over the tokens (each spaCy Token is built anew on every access): offsets,
         # texts and paragraph breaks.
@@ -439,7 +442,7 @@ class _Finder:
             # calling it “…”" (on a verb with no subject): the clause before it speaks.
             if subject is None and (
                 (self.in_quote[head.i] != -1 and self.in_quote[verb.i] == -1)
-                or (verb.tag_ == "VBG" and verb.nbor(-1).text == ",")
+                or (verb.tag_ == "VBG" and verb.i > 0 and self.doc[verb.i - 1].text == ",")
             ):
                 return self._clause_subject_before(verb)
             return subject
@@ -458,6 +461,7 @@ class _Finder:
         return bool(
             verb.tag_ in ("VBD", "VBZ", "VBP")
             and verb.i > verb.head.i
+            and verb.left_edge.i > 0
             and self.doc[verb.left_edge.i - 1].text == ","
             and not any(c.dep_ in ("mark", "nsubj", "nsubjpass", "expl") for c in verb.children)
             and any(self.in_quote[t.i] != -1 for t in verb.subtree)
