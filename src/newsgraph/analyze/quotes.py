@@ -638,7 +638,7 @@ class _Finder:
         if not words or verb.i not in words:
             return None
         first = self.doc[words[0]]
-        if not first.text[:1].islower() or first.pos_ == "PRON" or first.lemma_.lower() in SPEECH_VERBS:
+        if not first.text[:1].islower() or first.pos_ == "PRON" or _says(first):
             return None
         j = self._comma_before(words, words.index(verb.i))
         if j <= 0:
@@ -664,7 +664,7 @@ class _Finder:
             return None  # a sentence of the writer's carrying a phrase ("While the mayor tours …")
         last = self.sentence_end[first]
         if any(
-            self.in_quote[i] == -1 and _is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS
+            self.in_quote[i] == -1 and _is_verb(self.doc[i]) and _says(self.doc[i])
             for i in range(start, last + 1)
         ):
             return None
@@ -743,7 +743,7 @@ class _Finder:
         first = before[0] if before else self._tok(q.start)
         if not before or len(before) >= WINDOW or not self._opens_sentence(first):
             return None
-        if any(_is_verb(self.doc[i]) and self.doc[i].lemma_.lower() in SPEECH_VERBS for i in before):
+        if any(_is_verb(self.doc[i]) and _says(self.doc[i]) for i in before):
             return None  # 'He said “…,”' is reported speech with a quoted fragment
         after = self._window_after(q)
         glued = after
@@ -779,7 +779,7 @@ class _Finder:
             return True
         # 'He said “…”' stands alone; 'they said “most politicians” lie' does not.
         t = self._tok(q.start) - 1
-        if not (t >= 0 and self.doc[t].lemma_.lower() in SPEECH_VERBS and _is_verb(self.doc[t])):
+        if not (t >= 0 and _says(self.doc[t]) and _is_verb(self.doc[t])):
             return False
         if self.doc[t].lemma_.lower() in _NAMING_VERBS:
             return False  # 'which he called “a cartel”' names something; 'he called, “Come!”' speaks
