@@ -799,6 +799,17 @@ def test_a_person_named_in_a_possessive_is_not_the_speaker(text: str, speaker: s
     assert q.speaker is not None and q.speaker.name == speaker and q.speaker.entity != "e1"
 
 
+def test_a_day_is_no_speaker_but_an_age_is() -> None:
+    from newsgraph import nlp
+    from newsgraph.analyze.quotes import _speaks
+
+    doc = nlp.load()("On Saturday the 46-year-old said that the bridge in Lviv would open in May.")
+    day = next(t for t in doc if t.text == "Saturday")
+    age = next(t for t in doc if t.text == "old")
+    assert (day.ent_type_, day.pos_) == ("DATE", "PROPN") and age.ent_type_ == "DATE"
+    assert not _speaks(day) and _speaks(age)
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -221,10 +221,13 @@ _NO_SUBJECT: Final = frozenset({"ADP", "SCONJ", "CCONJ", "DET", "PART", "PUNCT"}
 
 def _speaks(t: Any) -> bool:
     """False for a subject no one can be: a dash the parse took for a noun, a time of day ("5:45
-    p.m.", a heading over the paragraph; "Thursday morning"), a preposition that is no name ("Of
-    Koval, Levchenko said": the parse's misreading; but "From said", Al From)."""
+    p.m.", a heading over the paragraph; "Thursday morning") or a day ("Saturday at the party
+    convention Sen. Warren said …"), a preposition that is no name ("Of Koval, Levchenko said":
+    the parse's misreading; but "From said", Al From)."""
     name = t.ent_type_ in ("PERSON", "ORG") or (t.text[:1].isupper() and not t.is_sent_start)
-    return not set(t.text) <= _DASHES and t.ent_type_ != "TIME" and (t.pos_ not in _NO_SUBJECT or name)
+    # "Saturday" is no one; "the 46-year-old" is someone.
+    day = t.ent_type_ == "TIME" or (t.ent_type_ == "DATE" and t.pos_ == "PROPN")
+    return not set(t.text) <= _DASHES and not day and (t.pos_ not in _NO_SUBJECT or name)
 
 
 def _says(t: Any) -> bool:
