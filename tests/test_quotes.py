@@ -810,6 +810,14 @@ def test_a_day_is_no_speaker_but_an_age_is() -> None:
     assert not _speaks(day) and _speaks(age)
 
 
+def test_a_quoted_phrase_whose_opening_mark_the_parse_hangs_apart_is_still_found() -> None:
+    text = (
+        'Melnyk supports "fair pay rises," opposes "blanket pay freezes" and wants the city to hire nurses.'
+    )
+    q = next(q for q in quotes(text) if q.text.startswith('"fair'))
+    assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == "Melnyk"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -1524,7 +1524,9 @@ class _Finder:
                 continue
             # The quotation's token whose head lies outside it, then up to a reporting verb.
             inside = range(first, last + 1)
-            child = next((self.doc[i] for i in inside if self.doc[i].head.i not in inside), self.doc[first])
+            # A word, not the opening mark the parse may hang on the verb by itself.
+            outside = [self.doc[i] for i in inside if self.doc[i].head.i not in inside]
+            child = next((t for t in outside if not t.is_punct), outside[0] if outside else self.doc[first])
             verb = child.head
             fallback: tuple[Any, Any] | None = None
             for _ in range(6):
