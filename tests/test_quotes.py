@@ -818,6 +818,13 @@ def test_a_quoted_phrase_whose_opening_mark_the_parse_hangs_apart_is_still_found
     assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == "Melnyk"
 
 
+@pytest.mark.parametrize("verb", ["testified", "confessed", "boasted", "quipped"])
+def test_verbs_of_saying_too_rare_in_polnear_report_a_that_clause(verb: str) -> None:
+    q = one(f"Before the council in Lviv, Ivan Koval {verb} that the emails had not been handed over.")
+    assert q.kind == "indirect" and q.text == "that the emails had not been handed over"
+    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -40,6 +40,12 @@ _MANNER_OF_SPEAKING: Final = frozenset(
      "taunt", "tease", "brag", "gush", "rave", "confess", "contend", "caution", "swear", "plead",
      "beg", "inquire", "wonder", "query", "rebut", "recount", "reminisce", "disclose"}
 )  # fmt: skip
+# Verbs of saying among those that report a that-clause: "testified that …", "confessed that …".
+_CLAUSE_SPEECH: Final = frozenset(
+    {"testify", "confess", "muse", "proclaim", "brag", "boast", "gripe", "grumble", "exclaim",
+     "plead", "quip", "retort", "reminisce", "contend", "swear", "caution", "whisper", "mutter",
+     "shout", "scream", "concede", "admit"}
+)  # fmt: skip
 # Verbs that attribute a quotation: PolNeAR train's quotation cues (3+ uses), light verbs out.
 SPEECH_VERBS: Final = (frozenset(QUOTATION_CUES) - _LIGHT_VERBS) | _TRANSLATED_NEWS_CUES | _MANNER_OF_SPEAKING
 # Verbs that speak only with their particle: "shot back", "cut in" (the verb alone says nothing).
@@ -63,7 +69,9 @@ SOURCELESS_FRAMES: Final = frozenset(
 # Verbs reporting a that-clause: the frames above, and the translated-news cues whatever their
 # share on PolNeAR.
 CLAUSE_CUES: Final = (
-    frozenset(lemma for lemma, dep in REPORT_FRAME_SET if dep == "ccomp") | _TRANSLATED_NEWS_CUES
+    frozenset(lemma for lemma, dep in REPORT_FRAME_SET if dep == "ccomp")
+    | _TRANSLATED_NEWS_CUES
+    | _CLAUSE_SPEECH
 )
 # A quoted phrase inside a clause ("called the merger “a terrible deal”") is reported by any verb
 # PolNeAR train knows as a cue: the marks themselves say that someone's words are given.
