@@ -825,6 +825,21 @@ def test_verbs_of_saying_too_rare_in_polnear_report_a_that_clause(verb: str) -> 
     assert q.speaker is not None and q.speaker.name == "Ivan Koval"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'Another critic, Oksana Melnyk, likened the new rules to "burning the city charter."',
+            "Oksana Melnyk",
+        ),
+        ('Poland branded the junta "an outlaw regime in the neighbourhood."', "Poland"),
+    ],
+)
+def test_a_phrase_quoted_under_a_verb_that_names_or_judges_is_the_subject_s(text: str, speaker: str) -> None:
+    q = one(text)
+    assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == speaker
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -75,7 +75,29 @@ CLAUSE_CUES: Final = (
 )
 # A quoted phrase inside a clause ("called the merger “a terrible deal”") is reported by any verb
 # PolNeAR train knows as a cue: the marks themselves say that someone's words are given.
-FRAGMENT_CUES: Final = SPEECH_VERBS | frozenset(lemma for lemma, _ in REPORT_FRAMES)
+FRAGMENT_CUES: Final = (
+    SPEECH_VERBS
+    | frozenset(lemma for lemma, _ in REPORT_FRAMES)
+    # Verbs that judge or name in someone's words, too rare on PolNeAR train to be learnt there:
+    # "likened the rules to “burning the charter”", "branded the junta “an outlaw regime”".
+    | frozenset(
+        {
+            "liken",
+            "compare",
+            "brand",
+            "characterize",
+            "characterise",
+            "hail",
+            "bemoan",
+            "ridicule",
+            "deride",
+            "decry",
+            "counter",
+            "observe",
+            "protest",
+        }
+    )
+)
 
 # --- layout ------------------------------------------------------------------------------------
 
