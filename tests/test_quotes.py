@@ -840,6 +840,25 @@ def test_a_phrase_quoted_under_a_verb_that_names_or_judges_is_the_subject_s(text
     assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Ivan Koval did not comment. His office put out a statement saying the city “does not have "
+            "the money to rebuild the bridge this year.”",
+            "His office",
+        ),
+        (
+            'The opposition placed newspaper ads in Lviv calling the deal a "ten-million mistake."',
+            "The opposition",
+        ),
+    ],
+)
+def test_a_statement_or_an_ad_saying_something_speaks_for_whoever_put_it_out(text: str, speaker: str) -> None:
+    q = one(text)
+    assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == speaker
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -483,6 +483,16 @@ class _Finder:
         # preposition hangs on (two PolNeAR train samples: e2e_direct_f +0.003, +0.002).
         if verb.dep_ == "pcomp" and head.pos_ in ("ADP", "SCONJ") and head.head.pos_ in ("VERB", "AUX"):
             return self._subject(head.head)
+        # "His office put out a statement saying …", "released an ad calling it “…”": the words are
+        # those of whoever put out the statement.
+        if (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBG"
+            and head.pos_ == "NOUN"
+            and head.dep_ == "dobj"
+            and head.head.pos_ == "VERB"
+        ):
+            return self._subject(head.head)
         # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
         # by commas right before it.
         return self._name_before(verb)
