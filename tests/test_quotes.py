@@ -740,44 +740,49 @@ def test_a_verb_the_parse_leaves_loose_has_the_subject_of_the_verb_it_hangs_on()
     assert q.cue is not None and q.cue.text == "boomed"
 
 
-def test_a_name_right_before_a_verb_without_a_subject_speaks() -> None:
-    text = (
-        "Campaigning in Lviv for his wife, the former mayor Ivan Koval said his wife was uniquely "
-        "qualified to lead the city at this time because “the city’s in tough shape.”"
-    )
+@pytest.mark.parametrize(
+    ("text", "begins", "ends", "speaker"),
+    [
+        pytest.param(
+            "Campaigning in Lviv for his wife, the former mayor Ivan Koval said his wife was uniquely "
+            "qualified to lead the city at this time because “the city’s in tough shape.”",
+            "his wife was",
+            "tough shape.”",
+            "Ivan Koval",
+            id="a name right before a verb without a subject",
+        ),
+        pytest.param(
+            "Ivan Koval won over many in the room. He also said he was best placed to get a peace deal "
+            'in the region because he\'s a negotiator, "like you folks." The room laughed.',
+            "he was best placed",
+            'negotiator, "like you folks."',
+            "Ivan Koval",
+            id="on to a quoted phrase after its comma",
+        ),
+        pytest.param(
+            "Levchenko said, through a translator, that the council's server was unprotected, and he had "
+            "full access to a server that “was like an open window on the internet.”",
+            "that the council's",
+            "internet.”",
+            "Levchenko",
+            id="through a second clause with a quotation after 'and'",
+        ),
+        pytest.param(
+            "Her lawyer, Petro Savchuk, argued that his client was not to be taken seriously: her posts "
+            'were the rants of a "shock jock," "an entertainer," but also a "local reporter."',
+            "that his client",
+            'reporter."',
+            "Petro Savchuk",
+            id="past a colon to the quoted words after it",
+        ),
+    ],
+)
+def test_a_reported_clause_runs_on_to_the_quoted_words_that_are_part_of_it(
+    text: str, begins: str, ends: str, speaker: str
+) -> None:
     q = one(text)
-    assert q.kind == "mixed" and q.text.startswith("his wife was")
-    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
-
-
-def test_a_reported_clause_runs_on_to_a_quoted_phrase_after_its_comma() -> None:
-    text = (
-        "Ivan Koval won over many in the room. He also said he was best placed to get a peace deal "
-        'in the region because he\'s a negotiator, "like you folks." The room laughed.'
-    )
-    q = one(text)
-    assert q.kind == "mixed" and q.text.endswith('negotiator, "like you folks."')
-    assert q.speaker is not None and q.speaker.name == "Ivan Koval"
-
-
-def test_a_reported_clause_runs_on_through_a_second_clause_with_a_quotation_after_and() -> None:
-    text = (
-        "Levchenko said, through a translator, that the council's server was unprotected, and he had "
-        "full access to a server that “was like an open window on the internet.”"
-    )
-    q = one(text)
-    assert q.kind == "mixed" and q.text.startswith("that the council's") and q.text.endswith("internet.”")
-    assert q.speaker is not None and q.speaker.name == "Levchenko"
-
-
-def test_a_reported_clause_runs_on_past_a_colon_to_the_quoted_words_after_it() -> None:
-    text = (
-        "Her lawyer, Petro Savchuk, argued that his client was not to be taken seriously: her posts "
-        'were the rants of a "shock jock," "an entertainer," but also a "local reporter."'
-    )
-    q = one(text)
-    assert q.kind == "mixed" and q.text.startswith("that his client") and q.text.endswith('reporter."')
-    assert q.speaker is not None and q.speaker.name == "Petro Savchuk"
+    assert q.kind == "mixed" and q.text.startswith(begins) and q.text.endswith(ends)
+    assert q.speaker is not None and q.speaker.name == speaker
 
 
 @pytest.mark.parametrize(
