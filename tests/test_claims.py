@@ -219,6 +219,19 @@ def test_a_meeting_has_its_participants_place_and_date() -> None:
     assert meeting.date is not None and a.dates[meeting.date].value == "2022-10-10"
 
 
+def test_a_headline_and_the_body_telling_its_event_make_one_event() -> None:
+    a = analyse(
+        "Night shelling of Sumy: two dead\n\n"
+        "On the night of May 3, Russian troops shelled the Zarichnyi district of Sumy. Two people "
+        "were killed, the regional administration said.\n\n"
+        "Rescuers worked until the morning. Nine houses were damaged.\n\n"
+        "“They fired at least ten rockets at the houses,” the head of the district, Petro Kravets, said.\n",
+        published="2022-05-04",
+    )
+    attacks = [v for v in a.events if v.type == "attack"]
+    assert len(attacks) == 1 and attacks[0].text.startswith("Night shelling of Sumy")
+
+
 def test_guesses_and_denials_are_not_events() -> None:
     a = analyse("Belarus would not attack Ukraine. Will Minsk send troops? The army could shell Kyiv.\n")
     assert a.events == []

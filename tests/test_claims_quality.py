@@ -20,7 +20,7 @@ JUDGED = sorted((Path(__file__).resolve().parents[1] / "eval").glob("claims_poln
 MINIMUMS = {
     "claims.precision": 0.95,
     "claims.recall": 0.95,
-    "events.precision": 0.70,
+    "events.precision": 0.80,
     "events.recall": 0.85,
     "predictions.precision": 0.90,
     "predictions.recall": 0.90,
@@ -36,8 +36,8 @@ MINIMUMS = {
     "claims.date.recall": 0.90,
     "events.participants.precision": 0.90,
     "events.participants.recall": 0.60,
-    "events.place.precision": 0.65,
-    "events.place.recall": 0.70,
+    "events.place.precision": 0.75,
+    "events.place.recall": 0.80,
     "predictions.stance.precision": 0.95,
 }
 

@@ -18,7 +18,7 @@ from ..nlp import span_text
 from ..pipeline import ENGLISH, stage
 from .claims import Context
 
-STAGE_ID: Final = "events.v2"
+STAGE_ID: Final = "events.v3"
 
 # Trigger lemmas, verbs and nouns, and the event type each gives.
 VERB_TRIGGERS: Final = {
@@ -74,11 +74,12 @@ class _Found:
     participants: list[str] = field(default_factory=list)
     place: int | None = None
     date: int | None = None
+    heading: bool = False  # in the article's headline, which names the event the body tells
 
 
 @stage(
     "events",
-    version=2,
+    version=3,
     languages=ENGLISH,
     requires=("doc", "entities", "places", "dates", "quotes"),
     assigns=("events",),
@@ -97,10 +98,12 @@ def find_events(article: Article) -> list[Event]:
     for si, sent in enumerate(ctx.sents):
         if span_text(sent).rstrip().endswith("?"):
             continue  # a question asks whether something happens
+        heading = si == 0 and _headline(article.text, sent)
         for tok in sent:
             kind = _trigger(tok)
             if kind is not None and _real(tok):
                 found.append(_event(ctx, si, sent, tok, kind))
+                found[-1].heading = heading
     joined = _join(found, article.places)
     events: list[Event] = []
     for f in joined:
@@ -302,8 +305,8 @@ def _join(found: list[_Found], places: Sequence[Place] = ()) -> list[_Found]:
     for f in found:
         same = None
         for g in reversed(joined):
-            if f.sent - g.sent > JOIN_DISTANCE:
-                break  # the mentions come in text order: every earlier one is further still
+            if f.sent - g.sent > JOIN_DISTANCE and not g.heading:
+                continue  # too far back, unless the headline's: it names the event the body tells
             if g.type == f.type and (
                 set(g.participants) & set(f.participants) or not g.participants or not f.participants
             ):
@@ -317,6 +320,14 @@ def _join(found: list[_Found], places: Sequence[Place] = ()) -> list[_Found]:
             same.place = f.place  # the most precise place named: Mozyr over Belarus
         same.date = same.date if same.date is not None else f.date
     return joined
+
+
+def _headline(text: str, sent: Any) -> bool:
+    """True for a first sentence that is a line of its own without a full stop: a headline
+    ("Night shelling of Kharkiv: three dead")."""
+    line = text[sent.start_char : sent.end_char].rstrip()
+    after = text[sent.start_char + len(line) : sent.end_char + 2]  # the line break may be the sentence's
+    return bool(line) and line[-1] not in '.!?"”»' and (sent.end_char >= len(text) or "\n" in after)
 
 
 def _neighbour_date(ctx: Context, f: _Found) -> int | None:
