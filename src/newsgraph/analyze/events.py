@@ -315,6 +315,8 @@ def _join(found: list[_Found], places: Sequence[Place] = ()) -> list[_Found]:
         if same is None:
             joined.append(f)
             continue
+        if same.heading:  # joined to its first mention in the body; later ones, only if near that
+            same.sent, same.heading = f.sent, False
         same.participants += [p for p in f.participants if p not in same.participants]
         if same.place is None or (f.place is not None and _rank(f.place) > _rank(same.place)):
             same.place = f.place  # the most precise place named: Mozyr over Belarus
