@@ -359,6 +359,10 @@ class _Finder:
     def _is_break(self, i: int) -> bool:
         return self.breaks[i]
 
+    def _quoted(self, first: int, last: int) -> bool:
+        """True when a token from `first` to `last` (both in) stands in a quotation."""
+        return any(self.in_quote[k] != -1 for k in range(first, last + 1))
+
     def _add(
         self, start: int, end: int, kind: QuoteKind, resolved: Resolved | None, verb: Any | None
     ) -> _Found:
@@ -423,7 +427,7 @@ class _Finder:
             t.dep_ == "relcl"
             and t.lemma_.lower() in FRAGMENT_CUES
             and any(c.lower_ in _RELATIVES and c.i < t.i for c in t.children)
-            and any(self.in_quote[k] != -1 for k in range(t.i, t.right_edge.i + 1))
+            and self._quoted(t.i, t.right_edge.i)
         )
 
     def _question(self, verb: Any) -> bool:
@@ -1445,7 +1449,7 @@ class _Finder:
             return span  # "…: “…”" is a quotation of its own
         end = self.sentence_end[k]
         rest = range(k + 1, end + 1)
-        if not any(self.in_quote[i] != -1 for i in rest) or any(
+        if not self._quoted(k + 1, end) or any(
             self.in_quote[i] == -1 and _is_verb(self.doc[i]) and _says(self.doc[i]) for i in rest
         ):
             return span
@@ -1465,7 +1469,7 @@ class _Finder:
                 c.left_edge.i > last
                 and [t.lower_ for t in between] == ["and"]
                 and any(ch.dep_ in _SUBJECTS for ch in c.children)
-                and any(self.in_quote[k] != -1 for k in range(c.i, c.right_edge.i + 1))
+                and self._quoted(c.i, c.right_edge.i)
             ):
                 return tokens + list(range(last + 1, c.right_edge.i + 1))
         return tokens
@@ -1481,7 +1485,7 @@ class _Finder:
                 continue
             if c.dep_ in ("cc", "conj", "punct") or self.para[c.i] != self.para[verb.i]:
                 break
-            if any(self.in_quote[k] != -1 for k in range(c.left_edge.i, c.right_edge.i + 1)):
+            if self._quoted(c.left_edge.i, c.right_edge.i):
                 end = c.right_edge.i
         return tokens + list(range(last + 1, end + 1))
 
