@@ -219,29 +219,32 @@ def test_a_meeting_has_its_participants_place_and_date() -> None:
     assert meeting.date is not None and a.dates[meeting.date].value == "2022-10-10"
 
 
-def test_a_headline_and_the_body_telling_its_event_make_one_event() -> None:
-    a = analyse(
-        "Night shelling of Sumy: two dead\n\n"
-        "The city woke to sirens. Power was cut in the north. Schools stayed closed.\n\n"
-        "Russian troops shelled the Zarichnyi district of Sumy overnight, the regional administration "
-        "said.\n",
-        published="2022-05-04",
-    )
+@pytest.mark.parametrize(
+    ("body", "starts"),
+    [
+        pytest.param(
+            "The city woke to sirens. Power was cut in the north. Schools stayed closed.\n\n"
+            "Russian troops shelled the Zarichnyi district of Sumy overnight, the regional administration "
+            "said.\n",
+            ["Night shelling of Sumy"],
+            id="the headline and the body telling its event make one event",
+        ),
+        pytest.param(
+            "On the night of May 3, Russian troops shelled the Zarichnyi district of Sumy.\n\n"
+            "Rescuers worked until the morning. Nine houses were damaged. Schools stayed closed.\n\n"
+            "Buses ran late. The weather was cold. Shops opened at noon.\n\n"
+            "In Odesa, a separate missile strike hit the port on Tuesday afternoon.\n",
+            ["Night shelling", "In Odesa, a se"],
+            id="the headline joins only the first telling of its event",
+        ),
+    ],
+)
+def test_a_headline_names_the_event_its_body_tells_first(body: str, starts: list[str]) -> None:
+    a = analyse("Night shelling of Sumy: two dead\n\n" + body, published="2022-05-04")
     attacks = [v for v in a.events if v.type == "attack"]
-    assert len(attacks) == 1 and attacks[0].text.startswith("Night shelling of Sumy")
-
-
-def test_a_headline_joins_only_the_first_telling_of_its_event() -> None:
-    a = analyse(
-        "Night shelling of Sumy: two dead\n\n"
-        "On the night of May 3, Russian troops shelled the Zarichnyi district of Sumy.\n\n"
-        "Rescuers worked until the morning. Nine houses were damaged. Schools stayed closed.\n\n"
-        "Buses ran late. The weather was cold. Shops opened at noon.\n\n"
-        "In Odesa, a separate missile strike hit the port on Tuesday afternoon.\n",
-        published="2022-05-04",
+    assert len(attacks) == len(starts) and all(
+        v.text.startswith(s) for v, s in zip(attacks, starts, strict=True)
     )
-    attacks = [v for v in a.events if v.type == "attack"]
-    assert [v.text[:14] for v in attacks] == ["Night shelling", "In Odesa, a se"]
 
 
 def test_guesses_and_denials_are_not_events() -> None:
