@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v7"
+STAGE: Final = "quotes.v8"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=7,
+    version=8,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
@@ -286,6 +286,13 @@ def _speaks_for_clause(verb: Any, reporting: Any) -> bool:
 def _who(speaker: Speaker | None) -> str | None:
     """Whom a speaker mention stands for: its entity, else its name."""
     return None if speaker is None else speaker.entity or speaker.name
+
+
+# Speech verbs that open a sentence before their speaker: "Said Hnatiuk: “…”".
+_INVERTED_CUES = frozenset(
+    "said says added adds continued continues wrote writes explained explains noted notes asked asks"
+    " replied replies countered counters declared declares".split()
+)
 
 
 def _name_word(t: Any) -> bool:
@@ -463,6 +470,12 @@ class _Finder:
         if inverted:
             name = self._name_after_quotation(verb)
             if name is not None:
+                return name
+        # "footage of Koval saying …", "no different from Koval calling it “…”": the name right
+        # before the participle says it; not one it is sent to ("a letter to Koval asking …").
+        if verb.tag_ == "VBG" and verb.i > 0 and self._person(self.doc[verb.i - 1]):
+            name = self.doc[verb.i - 1]
+            if not (name.dep_ == "dative" or (name.dep_ == "pobj" and name.head.lower_ == "to")):
                 return name
         head = verb.head
         if (
@@ -1056,6 +1069,9 @@ class _Finder:
         words = [i for i in before if not self.doc[i].is_space]
         if len(words) < 3 or self.doc[words[-1]].text != ":":
             return None
+        inverted = self._inverted_label(words)
+        if inverted is not None:
+            return inverted
         dash = max((k for k, i in enumerate(words) if self.doc[i].text in _CREDIT_DASHES), default=-1)
         name = words[dash + 1 : -1]
         if name[:2] and [self.doc[i].lower_ for i in name[:2]] == ["more", "from"]:
@@ -1074,6 +1090,28 @@ class _Finder:
             start, end = self.doc[name[0]].idx, last.idx + len(last.text)
             resolved = Resolved(Speaker(name=self.text[start:end], start=start, end=end))
         return None, resolved
+
+    def _inverted_label(self, words: list[int]) -> Hit | None:
+        """A sentence of a speech verb, a name and a colon before the quotation: "Said Hnatiuk: “…”",
+        "Continued Bondar: “…”"."""
+        verb, name = self.doc[words[0]], [self.doc[i] for i in words[1:-1]]
+        if not (
+            verb.is_title
+            and verb.tag_ in ("VBD", "VBZ", "VBN")
+            and verb.lower_ in _INVERTED_CUES
+            and words[0] == self._tok(self.doc[words[0]].sent.start_char)
+            and len(name) <= 4
+            and all(t.is_title and self.in_quote[t.i] == -1 for t in name)
+            and any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" for t in name)
+        ):
+            return None
+        # The name as written: the parse may run the verb into it ("Said Hnatiuk" as one noun).
+        start, end = name[0].idx, name[-1].idx + len(name[-1].text)
+        written = self.text[start:end]
+        named = self.resolver.mentions.named(written, frozenset({"PERSON"}))
+        if named is None:
+            return verb, Resolved(Speaker(name=written, start=start, end=end))
+        return verb, Resolved(Speaker(entity=named.entity, name=named.name, start=start, end=end))
 
     def _continues(self, previous: _Direct, q: Quotation, hit: Hit | None) -> bool:
         """True when `q` is the second part of the quote before it: in its paragraph, right after
