@@ -1099,7 +1099,7 @@ class _Finder:
             verb.is_title
             and verb.tag_ in ("VBD", "VBZ", "VBN")
             and verb.lower_ in _INVERTED_CUES
-            and words[0] == self._tok(self.doc[words[0]].sent.start_char)
+            and verb.i == verb.sent.start
             and len(name) <= 4
             and all(t.is_title and self.in_quote[t.i] == -1 for t in name)
             and any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" for t in name)
