@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsgraph.analyze.entities import entity_at, entity_named
-from newsgraph.analyze.names import same_name, translit_key
+from newsgraph.analyze.names import given_name_gender, same_name, translit_key
 from newsgraph.article import Article
 from newsgraph.pipeline import Pipeline
 
@@ -51,11 +51,48 @@ def test_two_people_sharing_a_surname_stay_apart() -> None:
     assert names == ["Anna Koval", "Mykola Koval"]
 
 
+@pytest.mark.parametrize(
+    ("title", "person"), [("Mr.", "Ivan Koval"), ("Mrs.", "Oksana Koval"), ("Ms.", "Oksana Koval")]
+)
+def test_a_title_s_gender_picks_among_people_of_one_surname(title: str, person: str) -> None:
+    text = (
+        f"Oksana Koval and her husband, Ivan Koval, run a farm near Poltava. {title} Koval sells the grain."
+    )
+    article = analyse(text)
+    mention = text.rindex("Koval")
+    entity = entity_at(article, mention, mention + len("Koval"))
+    assert entity is not None and entity.name == person
+
+
+def test_a_title_of_the_other_gender_is_someone_else_of_that_surname() -> None:
+    text = "Hillary Clinton spoke in Ohio. Mr. Clinton, campaigning in Iowa, said the race was close."
+    article = analyse(text)
+    mention = text.rindex("Clinton")
+    entity = entity_at(article, mention, mention + len("Clinton"))
+    assert entity is not None and entity.name == "Clinton"
+    assert sorted(e.name for e in article.entities if e.type == "PERSON") == ["Clinton", "Hillary Clinton"]
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("Oksana", "female"),
+        ("Taras", "male"),
+        ("Hillary", "female"),
+        ("Jean", None),
+        ("Kim", None),
+        ("", None),
+    ],
+)
+def test_a_first_name_tells_a_gender_only_when_it_is_clear(name: str, gender: str | None) -> None:
+    assert given_name_gender(name) == gender
+
+
 def test_ids_follow_first_mention_and_mentions_point_into_the_text() -> None:
     article = analyse("Olena Markiv runs the port of Odesa. The Ministry of Infrastructure backs Markiv.")
     assert [e.id for e in article.entities] == [f"e{i}" for i in range(1, len(article.entities) + 1)]
     for e in article.entities:
-        assert e.stage == "entities.v3"
+        assert e.stage == "entities.v4"
         for m in e.mentions:
             assert article.text[m.start : m.end] == m.text
     # the leading "The" is not part of the name, and the name stops before the verb

@@ -12,9 +12,9 @@ from typing import Any
 from ..article import Article, Entity, Mention
 from ..nlp import ents_of, span_text, text_of
 from ..pipeline import ENGLISH, stage
-from .names import same_name, translit_key
+from .names import given_name_gender, is_given_name, same_name, translit_key
 
-STAGE = "entities.v3"
+STAGE = "entities.v4"
 
 # Labels that are values, not entities: the dates and claims stages read them from the parse.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -62,6 +62,8 @@ _NAME_INNER = frozenset({"and", "of", "the", "&", "for", "on"})
 # Prefixes that make an adjective of a name: "pro-Beijing", "anti-Kremlin", "pan-European".
 _PREFIXES = frozenset({"pro", "anti", "non", "pan", "post", "pre", "neo", "mid", "ex"})
 _TRAILING_DROP = frozenset({"'s", "’s", "'", "’"})
+# Titles that tell a person's gender, without their full stop.
+_HONORIFICS = {"mr": "male", "mister": "male", "mrs": "female", "ms": "female", "miss": "female"}
 
 
 @dataclass
@@ -73,6 +75,7 @@ class _Span:
     tokens: tuple[str, ...]
     first: int = 0  # index of its first token in the parse
     last: int = 0  # index after its last token
+    honorific: str | None = None  # "male" after "Mr.", "female" after "Mrs.", "Ms." or "Miss"
 
     @property
     def surname(self) -> str:
@@ -102,10 +105,13 @@ class _Names:
     given: set[tuple[str, str]] = field(default_factory=set)  # (first word, surname) of full names
     full_surnames: set[str] = field(default_factory=set)
     surnames: set[str] = field(default_factory=set)
+    honorifics: set[str] = field(default_factory=set)
 
     def add(self, s: _Span) -> None:
         self.cluster.spans.append(s)
         self.surnames.add(s.surname)
+        if s.honorific is not None:
+            self.honorifics.add(s.honorific)
         if len(s.tokens) > 1:
             self.full_surnames.add(s.surname)
             self.given.add((s.tokens[0].rstrip("."), s.surname))
@@ -113,6 +119,11 @@ class _Names:
     def has_surname(self, surname: str, full: bool = False) -> bool:
         """True when a mention (a full name, with `full`) ends in a spelling of `surname`."""
         return any(same_name(surname, o) for o in (self.full_surnames if full else self.surnames))
+
+    def gender(self) -> str | None:
+        """What the person's given names and honorifics agree on, if they agree."""
+        found = {g for a, _ in self.given if (g := given_name_gender(a)) is not None} | self.honorifics
+        return next(iter(found)) if len(found) == 1 else None
 
     def same_person(self, s: _Span) -> bool:
         """True when a full name of this person agrees with the full name `s` in both names."""
@@ -127,7 +138,7 @@ class _Names:
 
 
 @stage(
-    "entities", version=3, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=4, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""
@@ -144,6 +155,7 @@ def extract_entities(article: Article) -> Article:
     _relabel_people(spans)
     _add_unlabelled_surnames(article.doc, spans)
     _add_unlabelled_names(doc, spans)
+    _mark_honorifics(doc, spans)
     clusters = _cluster(spans)
     for c in clusters:
         _correct_label(c, doc)
@@ -569,13 +581,14 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
         if s.label == "PERSON" and len(s.tokens) > 1:
             continue
         if len(s.tokens) == 1 and s.label in PERSON_CONFUSABLE:
-            person = next((p for p in people if p.has_surname(s.surname, full=True)), None)
-            if person is not None:
+            person = _by_honorific(people, s, full=True)
+            if person is not None or s.honorific is not None:
                 s.label = "PERSON"
+            if person is not None:
                 person.add(s)
                 continue
         if s.label == "PERSON":
-            match = next((p for p in people if p.has_surname(s.surname)), None)
+            match = _by_honorific(people, s)
             if match is None:
                 people.append(match := _Names(_Cluster("PERSON")))
             match.add(s)
@@ -592,6 +605,22 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
     for c in clusters:
         c.spans.sort(key=lambda s: s.start)
     return sorted(clusters, key=lambda c: c.spans[0].start)
+
+
+def _by_honorific(people: list[_Names], s: _Span, full: bool = False) -> _Names | None:
+    """The first person whose surname `s` is and whose gender its title allows: "Mr. Clinton" is not
+    Hillary Clinton, but Bill Clinton if the article names him, else someone of his own."""
+    named = (p for p in people if p.has_surname(s.surname, full))
+    if s.honorific is None:
+        return next(named, None)
+    return next((p for p in named if p.gender() in (None, s.honorific)), None)
+
+
+def _mark_honorifics(doc: Any, spans: list[_Span]) -> None:
+    """Note the gender a title gives a lone surname ("Mr. Koval", "Mrs. Koval")."""
+    for s in spans:
+        if len(s.tokens) == 1 and s.first > 0:
+            s.honorific = _HONORIFICS.get(doc[s.first - 1].lower_.rstrip("."))
 
 
 def _merge_relabelled(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -824,18 +853,6 @@ def _in_table(doc: Any, s: _Span) -> bool:
     end = text.find("\n", s.end)
     line = str(text[start : end if end >= 0 else len(text)])
     return any(w.isdigit() for w in line.split()) or line.isupper()
-
-
-@functools.lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    """First names of many countries (gender-guesser's list, about 40,000 names)."""
-    from gender_guesser.detector import Detector
-
-    return frozenset(name.casefold() for name in Detector().names)
-
-
-def is_given_name(word: str) -> bool:
-    return word.casefold() in _given_names()
 
 
 def _relabel_people(spans: list[_Span]) -> None:

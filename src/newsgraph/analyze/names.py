@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 # Latin spellings of one Cyrillic sound, folded to one letter. Order matters: longer first.
 # Drawn from the common romanisations (BGN/PCGN, ISO 9 simplifications, Ukrainian and
@@ -92,3 +93,35 @@ def same_name(a: str, b: str) -> bool:
     shortest = min(len(ka), len(kb))
     allowed = 1 if shortest < 6 else 2
     return shortest >= 3 and edit_distance(ka, kb) <= allowed
+
+
+@functools.lru_cache(maxsize=1)
+def _detector() -> Any:
+    """gender-guesser's first names of many countries (about 40,000), with their genders."""
+    from gender_guesser.detector import Detector
+
+    return Detector()
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(name.casefold() for name in _detector().names)
+
+
+@functools.lru_cache(maxsize=4096)
+def given_name_gender(word: str) -> str | None:
+    """ "male" or "female" for a first name that is one or the other in most countries and not the
+    other in the United States ("Jean" is neither: male in France, mostly female in the US)."""
+    if not word[:1].isalpha():
+        return None
+    detector = _detector()
+    name = word[0].upper() + word[1:].lower()
+    gender = detector.get_gender(name)
+    if gender not in ("male", "female"):
+        return None
+    other = "female" if gender == "male" else "male"
+    return None if detector.get_gender(name, "usa") in (other, f"mostly_{other}") else str(gender)
+
+
+def is_given_name(word: str) -> bool:
+    return word.casefold() in _given_names()
