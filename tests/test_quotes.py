@@ -892,6 +892,13 @@ def test_a_speech_verb_opening_a_sentence_before_a_name_and_a_colon_names_the_sp
     assert written(text, q) == "Hnatiuk"
 
 
+@pytest.mark.parametrize(("pronoun", "speaker"), [("she", "Oksana Lytvyn"), ("he", "Taras Bondar")])
+def test_a_pronoun_speaks_for_a_person_of_its_gender(pronoun: str, speaker: str) -> None:
+    for first, second in (("Taras Bondar", "Oksana Lytvyn"), ("Oksana Lytvyn", "Taras Bondar")):
+        q = one(f'{first} met {second} in Lviv on Monday. "We agreed on the corridor," {pronoun} said.')
+        assert q.speaker is not None and q.speaker.name == speaker
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..article import Article, Speaker
 from ..nlp import ents_of
-from .names import same_name, skeleton, translit_key
+from .names import given_name_gender, same_name, skeleton, translit_key
 
 # --- quotation marks ---------------------------------------------------------------------------
 
@@ -136,6 +136,7 @@ def find_quotations(text: str) -> list[Quotation]:
 # --- speaker mentions --------------------------------------------------------------------------
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
 ORG_PRONOUNS = frozenset({"it"})
 PLURAL_PRONOUNS = frozenset({"they", "them"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -408,7 +409,7 @@ class Resolver:
         if lower in FIRST_PERSON and quoted_by is not None:
             return Resolved(Speaker(entity=quoted_by.entity, name=quoted_by.name, start=start, end=end))
         if lower in PERSON_PRONOUNS:
-            person = self._antecedent(head, frozenset({"PERSON"}))
+            person = self._antecedent(head, frozenset({"PERSON"}), _PRONOUN_GENDER[lower])
             if person is not None:
                 return Resolved(Speaker(entity=person.entity, name=person.name, start=start, end=end))
         elif lower in ORG_PRONOUNS:
@@ -425,9 +426,12 @@ class Resolver:
         # believe" outside any quotation: the writer (an op-ed's author, a reporter's own account).
         return Resolved(Speaker(entity=None, name=None, start=start, end=end), ok=lower not in ("me", "us"))
 
-    def _antecedent(self, head: Any, types: frozenset[str]) -> Named | None:
-        """The nearest sentence before the pronoun naming one of `types`; its subject if one is."""
+    def _antecedent(self, head: Any, types: frozenset[str], gender: str | None = None) -> Named | None:
+        """The nearest sentence before the pronoun naming one of `types`; its subject if one is. With
+        `gender`, only people whose first name does not say otherwise ("she": not Taras Bondar)."""
         candidates = self._heard(self.mentions.before(head.idx, types), head.idx)
+        if gender is not None:
+            candidates = [m for m in candidates if _gender(m) in (None, gender)]
         if not candidates:
             return None
         doc = head.doc
@@ -460,6 +464,12 @@ class Resolver:
                 s, e = noun_phrase(t)
                 return Named(s, e, self.text[s:e], None, "GROUP")
         return None
+
+
+def _gender(m: Named) -> str | None:
+    """The gender a person's first name tells, if it tells one."""
+    words = m.name.split()
+    return given_name_gender(words[0]) if m.type == "PERSON" and len(words) > 1 else None
 
 
 def _fits(modifier: Any, role: str) -> bool:
