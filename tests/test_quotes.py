@@ -899,6 +899,31 @@ def test_a_pronoun_speaks_for_a_person_of_its_gender(pronoun: str, speaker: str)
         assert q.speaker is not None and q.speaker.name == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Bondar accused the mayor of Odesa of hiding the port's accounts.", "the mayor of Odesa of hiding"),
+        (
+            "Lytvyn blamed the city council for the delay at the grain terminal.",
+            "the city council for the delay",
+        ),
+    ],
+)
+def test_whom_a_verb_accuses_or_blames_is_part_of_what_it_reports(text: str, content: str) -> None:
+    assert one(text).text.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bondar seems content that the port deal he pushed for nearly a decade to win is done.",
+        "None of them fit the plan that Lytvyn had spoken of a few days earlier.",
+    ],
+)
+def test_a_time_after_a_verb_reports_nothing(text: str) -> None:
+    assert quotes(text) == []
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)
