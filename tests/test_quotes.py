@@ -924,6 +924,30 @@ def test_a_time_after_a_verb_reports_nothing(text: str) -> None:
     assert quotes(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "The Odesa city council is expected to approve the port budget on Friday.",
+            "The Odesa city council is expected to approve the port budget on Friday",
+        ),
+        (
+            "Support for Koval appears to have fallen since the spring.",
+            "Support for Koval appears to have fallen",
+        ),
+        (
+            "The farmers who are expected to vote for Bondar met in Lviv.",
+            "who are expected to vote for Bondar",
+        ),
+    ],
+)
+def test_what_is_expected_or_appears_to_happen_keeps_its_subject_and_no_source(
+    text: str, content: str
+) -> None:
+    q = one(text)
+    assert q.kind == "indirect" and q.text.startswith(content) and q.speaker is None
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

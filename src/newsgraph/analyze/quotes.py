@@ -291,6 +291,10 @@ def _who(speaker: Speaker | None) -> str | None:
 # Prepositions whose object a verb reports together with the verb's own object.
 _WITH_OBJECT = frozenset({"as", "of", "for"})
 
+# Frames whose subject is part of what they report: "Koval is expected to win", "the plan seems to
+# work". The frames are sourceless ones.
+_RAISING = frozenset({("expect", "xcomp"), ("appear", "xcomp"), ("seem", "xcomp"), ("design", "xcomp")})
+
 # Speech verbs that open a sentence before their speaker: "Said Hnatiuk: “…”".
 _INVERTED_CUES = frozenset(
     "said says added adds continued continues wrote writes explained explains noted notes asked asks"
@@ -1461,6 +1465,12 @@ class _Finder:
                         tokens = list(range(obj.left_edge.i, tokens[0])) + tokens
                     elif tokens:
                         tokens = list(range(self._relative_start(verb, tokens[0]), tokens[0])) + tokens
+                elif frame in _RAISING and tokens:
+                    # "The House is expected to pass the bill": what is expected is the subject's
+                    # doing it (PolNeAR annotates subject, verb and complement), no one's words.
+                    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subject is not None and subject.i < verb.i and self.in_quote[subject.i] == -1:
+                        tokens = list(range(subject.left_edge.i, tokens[0])) + tokens
                 elif child.dep_ != "ccomp" and tokens:
                     tokens = self._with_quoted_complement(verb, tokens)
                 elif tokens:
@@ -1470,7 +1480,8 @@ class _Finder:
                     span = self._run_on(self._cut_aside(span))
                     if child.dep_ == "ccomp":
                         span = self._colon_on(span)
-                if span is None or span[0] <= verb.idx < span[1] or self._covered(*span):
+                inside = span is not None and span[0] <= verb.idx < span[1] and frame not in _RAISING
+                if span is None or inside or self._covered(*span):
                     continue
                 resolved = Resolved(NOBODY) if frame in SOURCELESS_FRAMES else self._resolve(verb)
                 if resolved is not None and resolved.ok:
