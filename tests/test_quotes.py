@@ -948,6 +948,24 @@ def test_what_is_expected_or_appears_to_happen_keeps_its_subject_and_no_source(
     assert q.kind == "indirect" and q.text.startswith(content) and q.speaker is None
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Bondar called on the mayor of Odesa to resign over the port scandal.",
+            "the mayor of Odesa to resign",
+        ),
+        (
+            "Lytvyn urged the farmers to sell their grain before the winter.",
+            "the farmers to sell their grain",
+        ),
+        ("Koval urged Tuesday to delay the vote.", "to delay the vote"),
+    ],
+)
+def test_whom_a_verb_asks_to_act_is_part_of_what_it_reports(text: str, content: str) -> None:
+    assert one(text).text.startswith(content)
+
+
 def test_a_preposition_is_no_speaker_nor_a_name_in_the_speaker_s_relative_clause() -> None:
     text = "Of Koval, Levchenko, who has given money to Marta Hnatiuk, said, “He is kind but a poor manager.”"
     q = one(text)

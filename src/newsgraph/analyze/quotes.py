@@ -1471,6 +1471,10 @@ class _Finder:
                     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     if subject is not None and subject.i < verb.i and self.in_quote[subject.i] == -1:
                         tokens = list(range(subject.left_edge.i, tokens[0])) + tokens
+                elif child.dep_ == "xcomp" and tokens and (asked := self._asked(verb, child)) is not None:
+                    # "called on the mayor to resign", "urged farmers to sell": who is to do it, and
+                    # what (PolNeAR train annotates both).
+                    tokens = list(range(asked.left_edge.i, tokens[0])) + tokens
                 elif child.dep_ != "ccomp" and tokens:
                     tokens = self._with_quoted_complement(verb, tokens)
                 elif tokens:
@@ -1490,6 +1494,20 @@ class _Finder:
             else:
                 self._parenthetical(verb)
                 self._as_reported(verb)
+
+    def _asked(self, verb: Any, xcomp: Any) -> Any | None:
+        """The one a verb asks to do what its complement says: its object, or whom it "calls on"."""
+        for c in verb.children:
+            if c.i > xcomp.i or c.i < verb.i or self.in_quote[c.i] != -1:
+                continue
+            if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
+                c = next((o for o in c.children if o.dep_ == "pobj"), c)
+            elif c.dep_ != "dobj":
+                continue
+            # Not a time ("urged Tuesday to …"), nor "on condition of anonymity to speak".
+            if c.dep_ in ("dobj", "pobj") and c.ent_type_ not in _TIMES and c.lower_ != "condition":
+                return c
+        return None
 
     def _colon_on(self, span: tuple[int, int]) -> tuple[int, int]:
         """The span run on past a colon to the end of its sentence, when what follows the colon
