@@ -153,6 +153,9 @@ class Pipeline:
     on_error: ErrorMode = "record"
     batch_size: int = 32
     errors: list[str] = field(default_factory=list)
+    # Keep each article's spaCy parse after the run (memory grows with every article): for tools
+    # that re-run a stage over the same parses, such as scripts/quotes_lab.py.
+    keep_docs: bool = False
 
     @classmethod
     def build(
@@ -197,8 +200,9 @@ class Pipeline:
                         self._run_one(s, a, clock)
                 else:
                     self._run_together(s, live, clock)
-        for a in batch:
-            a.doc = None
+        if not self.keep_docs:
+            for a in batch:
+                a.doc = None
         return batch
 
     def _run_together(self, s: Stage, live: list[Article], clock: _Clock) -> None:
