@@ -74,6 +74,35 @@ def test_a_title_of_the_other_gender_is_someone_else_of_that_surname() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "word", "person"),
+    [
+        ("Oksana Koval opened the port with her husband, Ivan Koval. “It is open,” Oksana said.", "Oksana",
+         "Oksana Koval"),
+        ("Taras Bondar spoke in Lviv. His daughter, Marta Bondar, spoke next. “We win,” Marta said.", "Marta",
+         "Marta Bondar"),
+    ],
+)  # fmt: skip
+def test_a_first_name_alone_is_the_one_person_named_in_full_with_it(
+    text: str, word: str, person: str
+) -> None:
+    article = analyse(text)
+    at = text.rindex(word)
+    entity = entity_at(article, at, at + len(word))
+    assert entity is not None and entity.name == person
+
+
+def test_a_first_name_two_people_share_or_a_big_city_joins_no_one() -> None:
+    text = "Ivan Koval and Ivan Bondar met in Lviv. Ivan said little. Paris Hilton later flew to Paris."
+    article = analyse(text)
+    at = text.index("Ivan said")
+    entity = entity_at(article, at, at + 4)
+    assert entity is None or entity.name == "Ivan"
+    at = text.rindex("Paris")
+    entity = entity_at(article, at, at + 5)
+    assert entity is not None and entity.name == "Paris" and entity.type == "GPE"
+
+
+@pytest.mark.parametrize(
     ("name", "gender"),
     [
         ("Oksana", "female"),

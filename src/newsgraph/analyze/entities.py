@@ -582,6 +582,8 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
             continue
         if len(s.tokens) == 1 and s.label in PERSON_CONFUSABLE:
             person = _by_honorific(people, s, full=True)
+            if person is None and s.honorific is None and s.label != "NORP" and not _major_place(s.text):
+                person = _by_given_name(people, s.surname)  # "Marta said", "Marta" taken for a place
             if person is not None or s.honorific is not None:
                 s.label = "PERSON"
             if person is not None:
@@ -589,6 +591,8 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
                 continue
         if s.label == "PERSON":
             match = _by_honorific(people, s)
+            if match is None and len(s.tokens) == 1 and s.honorific is None:
+                match = _by_given_name(people, s.surname)
             if match is None:
                 people.append(match := _Names(_Cluster("PERSON")))
             match.add(s)
@@ -614,6 +618,13 @@ def _by_honorific(people: list[_Names], s: _Span, full: bool = False) -> _Names 
     if s.honorific is None:
         return next(named, None)
     return next((p for p in named if p.gender() in (None, s.honorific)), None)
+
+
+def _by_given_name(people: list[_Names], word: str) -> _Names | None:
+    """The one person named in full whose first name `word` is ("“…,” Oksana said" after "Oksana
+    Koval"), when no one else named in full has it as a first name."""
+    named = [p for p in people if any(same_name(first, word) for first, _ in p.given)]
+    return named[0] if len(named) == 1 else None
 
 
 def _mark_honorifics(doc: Any, spans: list[_Span]) -> None:
@@ -874,15 +885,22 @@ def _relabel_people(spans: list[_Span]) -> None:
 
 
 def _add_unlabelled_surnames(doc: Any, spans: list[_Span]) -> None:
-    """Mentions of a person's surname that the model left unlabelled ("Markiv says ...")."""
-    surnames = {
-        translit_key(s.surname): s.surname for s in spans if s.label == "PERSON" and len(s.tokens) > 1
-    }
+    """Mentions of a person's surname that the model left unlabelled ("Markiv says ..."), and of a
+    first name that only one person named in full has ("Marta said ...", a proper noun)."""
+    full = [s for s in spans if s.label == "PERSON" and len(s.tokens) > 1]
+    surnames = {translit_key(s.surname): s.surname for s in full}
     if not surnames:
         return
+    owners: dict[str, set[str]] = {}
+    for s in full:
+        owners.setdefault(translit_key(s.tokens[0].rstrip(".")), set()).add(translit_key(s.surname))
+    first_names = {name for name, of in owners.items() if len(of) == 1 and len(name) > 1} - set(surnames)
     covered = {i for s in spans for i in range(s.start, s.end)}
     for token in doc:
-        if token.is_title and token.idx not in covered and translit_key(token.text) in surnames:
+        if not token.is_title or token.idx in covered:
+            continue
+        key = translit_key(token.text)
+        if key in surnames or (key in first_names and token.pos_ == "PROPN"):
             if token.i + 1 < len(doc) and doc[token.i + 1].is_title and not doc[token.i + 1].is_sent_start:
                 continue  # part of a longer name the model did not label: not ours to guess
             spans.append(
