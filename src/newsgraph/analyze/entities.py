@@ -582,8 +582,10 @@ def _cluster(spans: list[_Span]) -> list[_Cluster]:
             continue
         if len(s.tokens) == 1 and s.label in PERSON_CONFUSABLE:
             person = _by_honorific(people, s, full=True)
-            if person is None and s.honorific is None and s.label != "NORP" and not _major_place(s.text):
+            if person is None and s.honorific is None and s.label != "NORP":
                 person = _by_given_name(people, s.surname)  # "Marta said", "Marta" taken for a place
+                if person is not None and _major_place(s.text):
+                    person = None  # "Paris" after "Paris Hilton"
             if person is not None or s.honorific is not None:
                 s.label = "PERSON"
             if person is not None:
