@@ -135,8 +135,8 @@ def find_quotations(text: str) -> list[Quotation]:
 
 # --- speaker mentions --------------------------------------------------------------------------
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+PERSON_PRONOUNS = frozenset(_PRONOUN_GENDER)
 ORG_PRONOUNS = frozenset({"it"})
 PLURAL_PRONOUNS = frozenset({"they", "them"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})

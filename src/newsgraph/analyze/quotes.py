@@ -1456,29 +1456,31 @@ class _Finder:
                 if child.dep_ == "prep" and node.ent_type_ in _TIMES:
                     continue  # "has known him for years": a time, not what anyone said
                 tokens = self._clause(node, verb)
+                # Where what the verb reports starts when it starts before the complement itself.
+                first: int | None = None
                 if child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ in _WITH_OBJECT):
                     # "called the merger “a terrible deal”", "described the toll as “a tax”": what is
                     # called, and what it is called. So "accused the mayor of lying", "blamed the
                     # mayor for the delay" (PolNeAR train starts 43 of 47 such contents at the object).
                     obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.i < child.i), None)
-                    if obj is not None and tokens:
-                        tokens = list(range(obj.left_edge.i, tokens[0])) + tokens
-                    elif tokens:
-                        tokens = list(range(self._relative_start(verb, tokens[0]), tokens[0])) + tokens
+                    if tokens:
+                        first = obj.left_edge.i if obj is not None else self._relative_start(verb, tokens[0])
                 elif frame in _RAISING and tokens:
                     # "The House is expected to pass the bill": what is expected is the subject's
                     # doing it (PolNeAR annotates subject, verb and complement), no one's words.
                     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                     if subject is not None and subject.i < verb.i and self.in_quote[subject.i] == -1:
-                        tokens = list(range(subject.left_edge.i, tokens[0])) + tokens
+                        first = subject.left_edge.i
                 elif child.dep_ == "xcomp" and tokens and (asked := self._asked(verb, child)) is not None:
                     # "called on the mayor to resign", "urged farmers to sell": who is to do it, and
                     # what (PolNeAR train annotates both).
-                    tokens = list(range(asked.left_edge.i, tokens[0])) + tokens
+                    first = asked.left_edge.i
                 elif child.dep_ != "ccomp" and tokens:
                     tokens = self._with_quoted_complement(verb, tokens)
                 elif tokens:
                     tokens = self._with_quoted_conjunct(verb, tokens)
+                if first is not None:
+                    tokens = list(range(first, tokens[0])) + tokens
                 span = self._trim(tokens)
                 if span is not None:
                     span = self._run_on(self._cut_aside(span))
