@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v8"
+STAGE: Final = "quotes.v9"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=8,
+    version=9,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
@@ -402,8 +402,8 @@ class _Finder:
         toks = [self.doc[i] for i in indices if not self.doc[i].is_space]
         while toks and toks[0].is_punct and toks[0].text not in _KEPT_PUNCT:
             toks.pop(0)
-        while toks and toks[-1].is_punct and toks[-1].text not in _KEPT_PUNCT:
-            toks.pop()
+        while toks and ((toks[-1].is_punct and toks[-1].text not in _KEPT_PUNCT) or toks[-1].dep_ == "cc"):
+            toks.pop()  # nor a conjunction left hanging: "should be released but"
         if len(toks) < 2:
             return None
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
@@ -485,8 +485,10 @@ class _Finder:
             if not (name.dep_ == "dative" or (name.dep_ == "pobj" and name.head.lower_ == "to")):
                 return name
         head = verb.head
+        # "said that … but said “…”": the parse may make the second verb a complement of the first.
+        joined = verb.dep_ == "ccomp" and verb.i > 0 and self.doc[verb.i - 1].dep_ == "cc" and _says(head)
         if (
-            verb.dep_ in ("conj", "xcomp", "advcl", "dep")
+            (verb.dep_ in ("conj", "xcomp", "advcl", "dep") or joined)
             and head.i != verb.i
             and head.pos_ in ("VERB", "AUX")
             and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb))
@@ -643,6 +645,10 @@ class _Finder:
             if self._title(q) or any(self.index.overlapping(q.start, q.end)):
                 continue  # a title, or a transcript's turn already found
             if not self._standalone(q):
+                if previous is not None and self._goes_on(previous, q):
+                    self.index.extend(previous.found, q.end)
+                    previous = None
+                    continue
                 if previous is not None:
                     end = self._mixed_after(previous, q)
                     if end is not None:
@@ -712,6 +718,25 @@ class _Finder:
             return None
         last = self.doc[words[j - 1]]
         return int(last.idx + len(last.text))
+
+    def _goes_on(self, previous: _Direct, q: Quotation) -> bool:
+        """'“…,” Koval said, but “…”', '… “…,” she wrote, and “…”': a quotation joined by "and" or
+        "but" to the attribution of the one before goes on with it, to the end of the sentence."""
+        pq, pf, pafter = previous.quotation, previous.found, previous.after
+        if pf.cue is None or pf.end != pq.end or pf.cue.start < pq.end or not pafter:
+            return False
+        first = self._tok(q.start)
+        before = [i for i in pafter if i < first]
+        if not before or any(not self.doc[i].is_space for i in range(before[-1] + 1, first)):
+            return False
+        words = [self.doc[i] for i in before if not self.doc[i].is_space]
+        k = len(words) - 1
+        if k >= 0 and words[k].pos_ == "ADV":
+            k -= 1  # "and still “…”"
+        if k < 1 or words[k].lower_ not in ("and", "but") or words[k - 1].text != ",":
+            return False
+        last = self._last_word(self.sentence_end[first], first)
+        return self.in_quote[last] == self.in_quote[first]
 
     def _mixed_after(self, previous: _Direct, q: Quotation) -> int | None:
         """'“The ferry is late again,” she says. It is “the third time this month.”': a
@@ -1542,7 +1567,7 @@ class _Finder:
             between = [t for t in self.doc[last + 1 : c.left_edge.i] if not t.is_punct]
             if (
                 c.left_edge.i > last
-                and [t.lower_ for t in between] == ["and"]
+                and [t.lower_ for t in between] in (["and"], ["but"])
                 and any(ch.dep_ in _SUBJECTS for ch in c.children)
                 and self._quoted(c.i, c.right_edge.i)
             ):
