@@ -45,6 +45,15 @@ def test_surname_mentions_join_the_full_name() -> None:
     assert "Hnatiuk" in people[0].aliases
 
 
+def test_a_name_written_with_a_no_break_space_is_named_with_a_plain_one() -> None:
+    text = "Ukrainian economist Taras\u00a0Hnatyuk spoke in Lviv on Monday. Taras Hnatyuk met the mayor."
+    article = analyse(text)
+    (person,) = [e for e in article.entities if e.type == "PERSON"]
+    assert person.name == "Taras Hnatyuk" and "\u00a0" not in "".join(person.aliases)
+    assert person.mentions[0].text == "Taras\u00a0Hnatyuk"
+    assert all(text[m.start : m.end] == m.text for m in person.mentions)
+
+
 def test_two_people_sharing_a_surname_stay_apart() -> None:
     article = analyse("Anna Koval and Mykola Koval both run farms near Poltava. Anna Koval sells grain.")
     names = sorted(e.name for e in article.entities if e.type == "PERSON")
@@ -121,7 +130,7 @@ def test_ids_follow_first_mention_and_mentions_point_into_the_text() -> None:
     article = analyse("Olena Markiv runs the port of Odesa. The Ministry of Infrastructure backs Markiv.")
     assert [e.id for e in article.entities] == [f"e{i}" for i in range(1, len(article.entities) + 1)]
     for e in article.entities:
-        assert e.stage == "entities.v4"
+        assert e.stage == "entities.v5"
         for m in e.mentions:
             assert article.text[m.start : m.end] == m.text
     # the leading "The" is not part of the name, and the name stops before the verb

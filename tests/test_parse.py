@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph import analyze
-from newsgraph.nlp import SENTENCE_COMPONENT, keep_titles, load, model_name, ruler_match
+from newsgraph.nlp import SENTENCE_COMPONENT, keep_titles, load, model_name, ruler_match, text_of
 from newsgraph.parse import LONG_RUN, make_doc
 
 
@@ -28,6 +28,38 @@ def test_the_doc_keeps_the_text_exactly(text: str) -> None:
     doc = make_doc(load(), text)
     assert doc.text == text
     assert all(len(t.text) <= max(LONG_RUN, 1) or t.is_space for t in doc if not t.is_space)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u00a0\u00a0Two\u202fspaces\u3000and " + "z" * (LONG_RUN + 2) + "\u00a0end\u2009.",
+        "Koval, Bondar said,\u00a0has opened a depot in\u2009Lviv.",
+    ],
+)
+def test_other_spaces_are_read_as_spaces_and_the_text_is_kept(text: str) -> None:
+    doc = make_doc(load(), text)
+    assert text_of(doc) == text
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc if not t.is_space)
+
+
+def test_a_no_break_space_is_no_token_of_its_own() -> None:
+    # spaCy made "\u00a0" a token, which cut "Bondar said," off from its clause.
+    doc = make_doc(load(), "Koval, Bondar said,\u00a0has opened a depot in\u2009Lviv.")
+    assert [t.text for t in doc] == [
+        "Koval",
+        ",",
+        "Bondar",
+        "said",
+        ",",
+        "has",
+        "opened",
+        "a",
+        "depot",
+        "in",
+        "Lviv",
+        ".",
+    ]
 
 
 def test_ordinary_text_is_tokenized_by_spacy_alone() -> None:

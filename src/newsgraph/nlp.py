@@ -301,8 +301,16 @@ _SENTS: OrderedDict[int, tuple[Any, tuple[Any, ...]]] = OrderedDict()
 _ENT_STARTS: OrderedDict[int, tuple[Any, tuple[Any, ...]]] = OrderedDict()
 
 
+def remember_text(doc: Any, text: str) -> None:
+    """Make `text` what `text_of(doc)` gives: the text the Doc was made from, character for
+    character, where the parse read some characters as others of the same length."""
+    if len(text) != len(doc.text):
+        raise ValueError(f"text of {len(text)} characters for a Doc of {len(doc.text)}")
+    _TEXTS[doc] = text
+
+
 def text_of(doc: Any) -> str:
-    """`doc.text`, built once per Doc."""
+    """`doc.text`, built once per Doc (or the text remembered for it)."""
     text = _TEXTS.get(doc)
     if text is None:
         text = _TEXTS[doc] = doc.text

@@ -18,11 +18,17 @@ from .settings import current
 LONG_RUN = 300
 _LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 
+# A space other than U+0020 (no-break, thin, narrow no-break, figure …) is a space to the reader,
+# but spaCy makes it a token of its own, which breaks the parse around it ("Trump, Sexton
+# said,\xa0has created …" lost its attribution). The parse reads them as plain spaces; the text,
+# and so every offset, stays as it is.
+_OTHER_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
 # Every component the built-in stages read; `Pipeline.components` narrows it per run.
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
 
 
-@stage("parse", version=3, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
+@stage("parse", version=4, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
 def parse(articles: Sequence[Article]) -> Sequence[Article]:
     """Parse each article's text with the configured spaCy pipeline, in one batch."""
     settings = current()
@@ -36,8 +42,17 @@ def parse(articles: Sequence[Article]) -> Sequence[Article]:
 
 
 def make_doc(nlp: Any, text: str) -> Any:
-    """The tokenized Doc of `text`: spaCy's tokenizer, except over runs of LONG_RUN or more
-    characters without a space, which become plain tokens of LONG_RUN characters."""
+    """The tokenized Doc of `text`: spaCy's tokenizer over the text with its other spaces made
+    plain, except over runs of LONG_RUN or more characters without a space, which become plain
+    tokens of LONG_RUN characters. `nlp.text_of` gives the text as it is."""
+    plain = _OTHER_SPACES.sub(" ", text)
+    doc = _tokenize(nlp, plain)
+    if plain != text:
+        nlp_module.remember_text(doc, text)
+    return doc
+
+
+def _tokenize(nlp: Any, text: str) -> Any:
     if _LONG_RUN.search(text) is None:
         return nlp.make_doc(text)
     from spacy.tokens import Doc

@@ -14,7 +14,7 @@ from ..nlp import ents_of, span_text, text_of
 from ..pipeline import ENGLISH, stage
 from .names import given_name_gender, is_given_name, same_name, translit_key
 
-STAGE = "entities.v4"
+STAGE = "entities.v5"
 
 # Labels that are values, not entities: the dates and claims stages read them from the parse.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -138,7 +138,7 @@ class _Names:
 
 
 @stage(
-    "entities", version=4, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=5, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""
@@ -973,13 +973,16 @@ def _same_phrase(a: _Span, b: _Span) -> bool:
 
 
 def _to_entity(entity_id: str, cluster: _Cluster) -> Entity:
-    forms = Counter(s.text for s in cluster.spans)
+    # Names and aliases with their spaces plain and single ("James\u00a0Comey" is "James Comey");
+    # each mention keeps its text as written.
+    forms = Counter(" ".join(s.text.split()) for s in cluster.spans)
     if cluster.label == "PERSON" and cluster.full_names:
         # The fullest name, then the most used: "Alexander Lukashenko" over "Lukashenka".
-        name = max((s.text for s in cluster.full_names), key=lambda t: (len(t.split()), forms[t]))
+        full = (" ".join(s.text.split()) for s in cluster.full_names)
+        name = max(full, key=lambda t: (len(t.split()), forms[t]))
     else:
         name = max(forms, key=lambda t: (forms[t], len(t)))
-    aliases = list(dict.fromkeys(s.text for s in cluster.spans))
+    aliases = list(dict.fromkeys(" ".join(s.text.split()) for s in cluster.spans))
     return Entity(
         id=entity_id,
         name=name,

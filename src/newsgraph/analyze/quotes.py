@@ -169,12 +169,20 @@ def find_quotes(article: Article) -> list[Quote]:
             start=f.start,
             end=f.end,
             kind=f.kind,
-            speaker=None if f.speaker == NOBODY else f.speaker,
+            speaker=None if f.speaker == NOBODY else _spaced(f.speaker),
             cue=f.cue,
             stage=STAGE,
         )
         for i, f in enumerate(found, 1)
     ]
+
+
+def _spaced(speaker: Speaker | None) -> Speaker | None:
+    """The speaker with its name's spaces plain and single ("A\u00a0Bloomberg poll" is "A Bloomberg
+    poll"); its offsets still point at the text as written."""
+    if speaker is None or speaker.name is None or " ".join(speaker.name.split()) == speaker.name:
+        return speaker
+    return speaker.model_copy(update={"name": " ".join(speaker.name.split())})
 
 
 @dataclass(slots=True)
@@ -1093,7 +1101,14 @@ class _Finder:
         ):
             return None
         head = max((self.doc[i] for i in name if not self.doc[i].is_punct), key=lambda t: t.i)
-        return None, self.resolver.speaker(head)
+        resolved = self.resolver.speaker(head)
+        signed = [self.doc[i] for i in name if not self.doc[i].is_punct]
+        start, end = signed[0].idx, signed[-1].idx + len(signed[-1].text)
+        found = resolved.speaker
+        if found.start is not None and found.end is not None and found.start > start and found.end <= end:
+            # “…” ― Christina N Luis Olidem: the signature is the name, not the part the model tagged.
+            return None, Resolved(Speaker(name=self.text[start:end], start=start, end=end))
+        return None, resolved
 
     def _label(self, before: list[int]) -> Hit | None:
         """Poll watchers disagree - Oksana Lytvyn: “…”: a name set off by a dash and ending in a
