@@ -1205,6 +1205,21 @@ def test_they_with_an_antecedent_is_that_group() -> None:
     assert q.speaker is not None and (q.speaker.name, q.speaker.entity) == ("Officials in Kherson", None)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Council members in Odesa blocked the bill because they said its language was a “poison pill.”",
+            "Council members in Odesa",
+        ),
+        ("The new rules in Odesa were dropped because they said the language was a “poison pill.”", None),
+    ],
+)
+def test_they_is_people_named_as_a_subject_before_it_in_its_sentence(text: str, speaker: str | None) -> None:
+    found = quotes(text)
+    assert [q.speaker.name for q in found if q.speaker is not None] == ([speaker] if speaker else [])
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

@@ -24,6 +24,24 @@ _OPEN_AFTER = frozenset("([{—–-:/;,") | _OPENING | _CLOSING | {'"'}
 _CLOSE_BEFORE = frozenset(".,;:!?)]}—–-…'’") | _OPENING | _CLOSING | {'"'}
 
 
+# Plural nouns for people, who can say something: "members", "officials", "Democrats".
+PEOPLE_NOUNS: frozenset[str] = frozenset(
+    """member official voter supporter aide adviser advisor leader lawmaker legislator senator
+    democrat republican resident protester protestor activist critic expert analyst economist
+    officer authority investigator prosecutor organizer delegate citizen parent student worker
+    employee executive lawyer attorney doctor scientist researcher teacher farmer rebel soldier
+    diplomat minister candidate spokesman spokeswoman spokesperson representative staffer staff
+    volunteer donor insider observer strategist pollster conservative liberal progressive
+    evangelical immigrant refugee veteran family neighbor neighbour witness victim survivor
+    fan people""".split()
+)
+
+
+def _people(t: Any) -> bool:
+    """True for a plural noun naming people: "officials", "Democrats", "rank-and-file members"."""
+    return t.lemma_.lower() in PEOPLE_NOUNS or t.lower_ in PEOPLE_NOUNS or t.ent_type_ == "NORP"
+
+
 @dataclass(frozen=True, slots=True)
 class Quotation:
     """A top-level quotation: from its opening mark to after its closing mark, marks included."""
@@ -459,8 +477,15 @@ class Resolver:
                 return m
         # "Officials warned … They said …": a plural subject of a speech verb, named as written
         # ("these exercises are just a picture that, they say, …" names no one).
+        # So are people named as a plural subject before the pronoun in its own sentence, whatever
+        # their verb: "Council members blocked the bill because they said …" (not "The talks
+        # collapsed because they …").
         for t in reversed(doc[prev_start : head.i]):
-            if t.dep_ == "nsubj" and t.tag_ in ("NNS", "NNPS") and t.head.lemma_.lower() in self.speech_verbs:
+            if (
+                t.dep_ == "nsubj"
+                and t.tag_ in ("NNS", "NNPS")
+                and (t.head.lemma_.lower() in self.speech_verbs or (t.i >= sent.start and _people(t)))
+            ):
                 s, e = noun_phrase(t)
                 return Named(s, e, self.text[s:e], None, "GROUP")
         return None
