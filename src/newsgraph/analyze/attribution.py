@@ -11,6 +11,7 @@ from typing import Any
 from ..article import Article, Speaker
 from ..nlp import ents_of
 from .names import given_name_gender, same_name, skeleton, translit_key
+from .roles import PERSON_NOUNS
 
 # --- quotation marks ---------------------------------------------------------------------------
 
@@ -24,8 +25,9 @@ _OPEN_AFTER = frozenset("([{—–-:/;,") | _OPENING | _CLOSING | {'"'}
 _CLOSE_BEFORE = frozenset(".,;:!?)]}—–-…'’") | _OPENING | _CLOSING | {'"'}
 
 
-# Plural nouns for people, who can say something: "members", "officials", "Democrats".
-PEOPLE_NOUNS: frozenset[str] = frozenset(
+# Nouns for people, who can say something: "members", "officials", "Democrats", and the titles and
+# descriptions of people ("president", "critic").
+_GROUPS: frozenset[str] = frozenset(
     """member official voter supporter aide adviser advisor leader lawmaker legislator senator
     democrat republican resident protester protestor activist critic expert analyst economist
     officer authority investigator prosecutor organizer delegate citizen parent student worker
@@ -33,11 +35,12 @@ PEOPLE_NOUNS: frozenset[str] = frozenset(
     diplomat minister candidate spokesman spokeswoman spokesperson representative staffer staff
     volunteer donor insider observer strategist pollster conservative liberal progressive
     evangelical immigrant refugee veteran family neighbor neighbour witness victim survivor
-    fan people""".split()
+    fan people moderator""".split()
 )
+PEOPLE_NOUNS: frozenset[str] = _GROUPS | PERSON_NOUNS
 
 
-def _people(t: Any) -> bool:
+def is_people(t: Any) -> bool:
     """True for a plural noun naming people: "officials", "Democrats", "rank-and-file members"."""
     return t.lemma_.lower() in PEOPLE_NOUNS or t.lower_ in PEOPLE_NOUNS or t.ent_type_ == "NORP"
 
@@ -484,7 +487,7 @@ class Resolver:
             if (
                 t.dep_ == "nsubj"
                 and t.tag_ in ("NNS", "NNPS")
-                and (t.head.lemma_.lower() in self.speech_verbs or (t.i >= sent.start and _people(t)))
+                and (t.head.lemma_.lower() in self.speech_verbs or (t.i >= sent.start and is_people(t)))
             ):
                 s, e = noun_phrase(t)
                 return Named(s, e, self.text[s:e], None, "GROUP")

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from ..article import Article, Cue, Quote, QuoteKind, Speaker
 from ..pipeline import ENGLISH, stage
-from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations
+from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations, is_people
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
 STAGE: Final = "quotes.v9"
@@ -266,6 +266,11 @@ def _speaks(t: Any) -> bool:
     # "Saturday" is no one; "the 46-year-old" is someone.
     day = t.ent_type_ == "TIME" or (t.ent_type_ == "DATE" and t.pos_ == "PROPN")
     return not set(t.text) <= _DASHES and not day and (t.pos_ not in _NO_SUBJECT or name)
+
+
+def _someone(t: Any) -> bool:
+    """True for a noun or pronoun naming someone: a person, an organisation, a country, people."""
+    return t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.pos_ == "PRON" or is_people(t)
 
 
 def _says(t: Any) -> bool:
@@ -1471,8 +1476,17 @@ class _Finder:
         # What follows the verb first: a clause before it is rarely what it reports ("Sitting down
         # with …, during which she touched on …, Clinton remarked that …").
         children = sorted(verb.children, key=lambda c: c.i < verb.i)
+        # "accused the moderators of asking …": the parse may hang the preposition on the object.
+        # Of or for only after someone ("accused the mayor of …"; not "spoke a word of English").
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i]
+        held = [
+            p
+            for o in objects
+            for p in o.rights
+            if p.dep_ == "prep" and p.lower_ in _WITH_OBJECT and (p.lower_ == "as" or _someone(o))
+        ]
         for dep in ("ccomp", "xcomp", "dobj", "prep", "oprd", "advcl", "acomp", "attr"):
-            for child in children:
+            for child in children + held if dep == "prep" else children:
                 if child.dep_ != dep:
                     continue
                 frame = (lemma, dep if dep != "prep" else "prep:" + child.lower_)
