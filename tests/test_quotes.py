@@ -1225,6 +1225,13 @@ def test_they_is_people_named_as_a_subject_before_it_in_its_sentence(text: str, 
     assert [q.speaker.name for q in found if q.speaker is not None] == ([speaker] if speaker else [])
 
 
+def test_whom_a_verb_moves_to_act_speaks_for_the_act() -> None:
+    text = 'That prompted Koval to make a joke about yoga and call Bondar "very flexible," to laughter.'
+    q = one(text)
+    assert q.text == 'Bondar "very flexible,"'
+    assert q.speaker is not None and q.speaker.name == "Koval"
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

@@ -140,6 +140,10 @@ _AS_CUES: Final = frozenset(
 )
 _SUBJECTS: Final = frozenset({"nsubj", "nsubjpass"})
 _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
+# Verbs whose object does what their complement says: "prompted Koval to call him “…”".
+_MOVERS: Final = frozenset(
+    "prompt lead force push urge ask tell encourage invite press get drive cause inspire move".split()
+)
 _KEPT_PUNCT: Final = _QUOTE_CHARS | {"''"}
 # The speaker of a quote whose source the text does not name; a null speaker in the record.
 NOBODY: Final = Speaker()
@@ -508,6 +512,12 @@ class _Finder:
         ):
             if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
+            # "prompted Koval to make a joke and call him “…”": whom the verb moves to act does it.
+            act = head if verb.dep_ == "conj" and head.dep_ == "xcomp" else verb
+            if act.dep_ == "xcomp" and act.head.lemma_.lower() in _MOVERS:
+                mover = next((c for c in act.head.children if c.dep_ == "dobj" and c.i < act.i), None)
+                if mover is not None and self.in_quote[mover.i] == -1 and _someone(mover):
+                    return mover
             subject = self._subject(head)
             # "Koval seemed unmoved, telling reporters, “…”" (the parse hangs the participle on
             # the quotation's verb), "Koval went after the mayor over his refusal to publish it,
