@@ -1232,6 +1232,16 @@ def test_whom_a_verb_moves_to_act_speaks_for_the_act() -> None:
     assert q.speaker is not None and q.speaker.name == "Koval"
 
 
+def test_a_participle_at_one_point_in_a_clause_speaks_for_its_subject() -> None:
+    text = (
+        "Mayor Lytvyn clashed with the council over the budget in Odesa, at one point calling the "
+        'treasurer a "liar" who was not "honorable."'
+    )
+    q = one(text)
+    assert q.text.startswith('the treasurer a "liar"')
+    assert q.speaker is not None and q.speaker.name == "Lytvyn"
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

@@ -542,6 +542,16 @@ class _Finder:
             and head.head.pos_ == "VERB"
         ):
             return self._subject(head.head)
+        # "clashed with the council, at one point calling the treasurer a “liar”": a time the
+        # clause's verb is at.
+        if (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBG"
+            and head.dep_ == "pobj"
+            and head.lower_ in ("point", "time", "moment", "one")
+            and head.head.head.pos_ in ("VERB", "AUX")
+        ):
+            return self._subject(head.head.head)
         # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
         # by commas right before it.
         return self._name_before(verb)
