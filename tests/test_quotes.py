@@ -1242,6 +1242,33 @@ def test_a_participle_at_one_point_in_a_clause_speaks_for_its_subject() -> None:
     assert q.speaker is not None and q.speaker.name == "Lytvyn"
 
 
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        (
+            "Lytvyn noted the 2014 floods, her support for first responders and her work trying to "
+            "bring in jobs from “Kharkiv to Odesa.”",
+            [
+                "the 2014 floods, her support for first responders and her work trying to bring in jobs "
+                "from “Kharkiv to Odesa.”"
+            ],
+        ),
+        (
+            'Bondar said Koval has been tested, coming from 40 points behind to a "dead heat" in Lviv.',
+            ['Koval has been tested, coming from 40 points behind to a "dead heat" in Lviv'],
+        ),
+        (
+            "Koval said the port in Odesa would reopen soon, saying it was “a matter of weeks.”",
+            ["the port in Odesa would reopen soon", "it was “a matter of weeks.”"],
+        ),
+    ],
+)
+def test_an_aside_quoting_words_goes_on_with_the_content_unless_it_says_them_itself(
+    text: str, contents: list[str]
+) -> None:
+    assert [q.text for q in quotes(text)] == contents
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

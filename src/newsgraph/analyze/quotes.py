@@ -436,12 +436,14 @@ class _Finder:
 
     def _clause(self, node: Any, verb: Any) -> list[int]:
         """The tokens of `node`'s subtree in `verb`'s paragraph, without a trailing aside set off by a
-        comma (", pointing to …", ", a signal of …"): PolNeAR train leaves those out of the content."""
+        comma (", pointing to …", ", a signal of …"): PolNeAR train leaves those out of the content,
+        unless the aside quotes words and says nothing of its own (", coming from behind to a “dead
+        heat”"; a list the parse reads as an aside, "the floods, her support for … “…”")."""
         end = node.right_edge.i
         for t in node.subtree:
             if (
                 t.i > node.i
-                and (t.dep_ in _ASIDES or self._names_in_relative(t))
+                and ((t.dep_ in _ASIDES and not self._quoted_aside(t)) or self._names_in_relative(t))
                 and (t.dep_ != "advcl" or t.tag_ == "VBG")
                 and t.right_edge.i >= end - 1
                 and self.doc[t.left_edge.i - 1].text == ","
@@ -450,6 +452,15 @@ class _Finder:
                 end = t.left_edge.i - 2
                 break
         return [i for i in range(node.left_edge.i, end + 1) if self.para[i] == self.para[verb.i]]
+
+    def _quoted_aside(self, t: Any) -> bool:
+        """True for an aside holding quoted words and no speech verb of its own: ", coming from 40
+        points behind to a “dead heat”" goes on with the content; ", saying it was “a mistake”" is
+        a quote of its own."""
+        span = range(t.left_edge.i, t.right_edge.i + 1)
+        return self._quoted(t.left_edge.i, t.right_edge.i) and not any(
+            self.in_quote[i] == -1 and _is_verb(self.doc[i]) and _says(self.doc[i]) for i in span
+        )
 
     def _names_in_relative(self, t: Any) -> bool:
         """', which he described as “…”': a relative clause attributing words of its own, a quote
