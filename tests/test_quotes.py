@@ -1116,6 +1116,28 @@ def test_according_to() -> None:
     assert q.cue is not None and q.cue.text == "According to"
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the parse hangs the whole clause on the source
+        (
+            "According to radio host Taras Bondar, the move reeks of “fear” and desperation.",
+            "the move reeks of “fear” and desperation",
+            "Taras Bondar",
+        ),
+        (
+            "According to the mayor of Lviv, Oksana Lytvyn, the tram will run again in May.",
+            "the tram will run again in May",
+            "Oksana Lytvyn",
+        ),
+    ],
+)
+def test_according_to_ends_at_the_comma_after_its_source(text: str, content: str, speaker: str) -> None:
+    q = one(text)
+    assert q.text == content
+    assert q.speaker is not None and q.speaker.name == speaker
+
+
 def test_a_transcript_line_is_a_block_quote_of_the_name_before_its_colon() -> None:
     text = (
         "Ivan Hrytsenko, who runs the port, spoke to Nadiia Koval of Radio Odesa. The transcript follows.\n\n"

@@ -1471,7 +1471,13 @@ class _Finder:
                 continue
             source = next((c for c in to.children if c.dep_ == "pobj"), None)
             if source is not None:
-                phrase = range(t.i, max(source.right_edge.i, to.i) + 1)
+                last = max(source.right_edge.i, to.i)
+                # "According to radio host Taras Bondar, the move reeks of fear": the parse may hang
+                # the whole clause on the source; the phrase then ends at the comma after it.
+                words = [w.i for w in t.sent if not (w.is_punct or w.is_space)]
+                if t.i == t.sent.start and last >= words[-1]:
+                    last = next((i for i in range(source.i + 1, last) if self.doc[i].text == ","), last)
+                phrase = range(t.i, last + 1)
             else:
                 # The parse may make the source the subject of the main clause ("According to
                 # Prime Minister Mikhail Mishustin, Lukashenko and Putin are meeting"): the phrase
