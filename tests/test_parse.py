@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from newsgraph import analyze
-from newsgraph.nlp import SENTENCE_COMPONENT, keep_titles, load, model_name, ruler_match, text_of
+from newsgraph.nlp import (
+    SENTENCE_COMPONENT,
+    keep_titles,
+    load,
+    model_name,
+    ruler_match,
+    split_glued_quotes,
+    text_of,
+)
 from newsgraph.parse import LONG_RUN, make_doc
 
 
@@ -60,6 +68,13 @@ def test_a_no_break_space_is_no_token_of_its_own() -> None:
         "Lviv",
         ".",
     ]
+
+
+@pytest.mark.parametrize("glued", [",“", ":“", ',"', ";«"])
+def test_a_quotation_mark_glued_to_the_punctuation_before_it_is_a_token_of_its_own(glued: str) -> None:
+    text = f"Lytvyn said{glued}Look, the tram in Lviv runs again."
+    words = [t.text for t in make_doc(load(), text)]
+    assert words[:4] == ["Lytvyn", "said", glued[0], glued[1]] and words[4] == "Look"
 
 
 def test_ordinary_text_is_tokenized_by_spacy_alone() -> None:
@@ -150,6 +165,7 @@ def test_the_fast_ruler_and_lemmatizer_give_what_spacy_gives() -> None:
     ours = load()
     stock = spacy.load(model_name())
     keep_titles(stock)  # the same tokens and sentence marks before the parser: only speed differs
+    split_glued_quotes(stock)
     assert ours.get_pipe("attribute_ruler").match is not type(ours.get_pipe("attribute_ruler")).match
     texts = _texts()
     for mine, theirs in zip(ours.pipe(texts), stock.pipe(texts), strict=True):

@@ -1138,6 +1138,11 @@ def test_according_to_ends_at_the_comma_after_its_source(text: str, content: str
     assert q.speaker is not None and q.speaker.name == speaker
 
 
+def test_a_quotation_glued_to_the_comma_before_it_keeps_its_speaker() -> None:
+    q = one("Lytvyn said,“Look, these posters have no place in a campaign in Lviv.”")
+    assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Lytvyn"
+
+
 def test_a_transcript_line_is_a_block_quote_of_the_name_before_its_colon() -> None:
     text = (
         "Ivan Hrytsenko, who runs the port, spoke to Nadiia Koval of Radio Odesa. The transcript follows.\n\n"

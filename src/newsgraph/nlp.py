@@ -49,6 +49,7 @@ def load(name: str | None = None, disable: tuple[str, ...] = ()) -> Any:
             nlp.disable_pipe(component)
     if nlp.lang == "en":
         keep_titles(nlp)
+        split_glued_quotes(nlp)
     speed_up(nlp)
     return nlp
 
@@ -84,6 +85,24 @@ def keep_titles(nlp: Any) -> None:
         Language.component(SENTENCE_COMPONENT, func=_sentence_marks)
     if "parser" in nlp.pipe_names and SENTENCE_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(SENTENCE_COMPONENT, before="parser")
+
+
+# A quotation mark glued to the punctuation before it ('said,“Look', 'said:"We') is one token to
+# spaCy's English tokenizer with the word before it, and the quotation loses its cue.
+_QUOTE_MARKS = '"“”«»„'
+GLUED_QUOTES = (
+    rf"(?<=[A-Za-z])[,:;](?=[{_QUOTE_MARKS}])",  # the punctuation, split from the word and the mark
+    rf"(?<=[,:;])[{_QUOTE_MARKS}](?=\w)",  # the mark, split from the punctuation and the word
+)
+
+
+def split_glued_quotes(nlp: Any) -> None:
+    """Make `nlp`'s tokenizer split a quotation mark from the punctuation glued before it."""
+    finditer = nlp.tokenizer.infix_finditer
+    current = getattr(getattr(finditer, "__self__", None), "pattern", None)
+    if not isinstance(current, str) or GLUED_QUOTES[0] in current:
+        return  # no regex to extend, or extended already
+    nlp.tokenizer.infix_finditer = re.compile("|".join([current, *GLUED_QUOTES])).finditer
 
 
 def _sentence_marks(doc: Any) -> Any:
