@@ -41,7 +41,8 @@ PEOPLE_NOUNS: frozenset[str] = _GROUPS | PERSON_NOUNS
 
 
 def is_people(t: Any) -> bool:
-    """True for a plural noun naming people: "officials", "Democrats", "rank-and-file members"."""
+    """True for a noun naming people or a person by role: "officials", "Democrats", "moderators",
+    "the president"; or a demonym or party (NORP)."""
     return t.lemma_.lower() in PEOPLE_NOUNS or t.lower_ in PEOPLE_NOUNS or t.ent_type_ == "NORP"
 
 
