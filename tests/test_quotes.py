@@ -1281,6 +1281,32 @@ def test_an_aside_quoting_words_goes_on_with_the_content_unless_it_says_them_its
     assert [q.text for q in quotes(text)] == contents
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Despite Koval's claims that his net worth exceeds $10 billion, the bank refused the loan.",
+            "that his net worth exceeds $10 billion",
+            "Koval",
+        ),
+        (
+            "Oksana Lytvyn spoke in Odesa on Monday. Her promise that the port would reopen “within "
+            "weeks” drew applause.",
+            "that the port would reopen “within weeks”",
+            "Oksana Lytvyn",
+        ),
+        ("The claim that the tram in Kharkiv is unsafe was debated at length.", None, None),
+    ],
+)
+def test_a_noun_of_saying_reports_its_that_clause_for_its_possessor(
+    text: str, content: str | None, speaker: str | None
+) -> None:
+    found = [q for q in quotes(text) if q.cue is not None and q.cue.text in ("claims", "promise", "claim")]
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in found] == (
+        [(content, speaker)] if content else []
+    )
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

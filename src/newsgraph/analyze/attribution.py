@@ -157,10 +157,11 @@ def find_quotations(text: str) -> list[Quotation]:
 
 # --- speaker mentions --------------------------------------------------------------------------
 
-_PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+# With the possessives, for "his claim that …", "its warning that …", "their argument that …".
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PERSON_PRONOUNS = frozenset(_PRONOUN_GENDER)
-ORG_PRONOUNS = frozenset({"it"})
-PLURAL_PRONOUNS = frozenset({"they", "them"})
+ORG_PRONOUNS = frozenset({"it", "its"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 # Entity types that can speak. GPE included: "Russia said", "Washington warned".
 SPEAKING_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})

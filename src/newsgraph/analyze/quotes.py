@@ -144,6 +144,12 @@ _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
 _MOVERS: Final = frozenset(
     "prompt lead force push urge ask tell encourage invite press get drive cause inspire move".split()
 )
+# Nouns of saying whose that-clause is what someone said: "his claim that …".
+_SAYING_NOUNS: Final = frozenset(
+    """claim assertion statement argument warning promise pledge vow suggestion insistence allegation
+    accusation charge contention remark comment assurance prediction complaint admission
+    announcement denial threat boast declaration""".split()
+)
 _KEPT_PUNCT: Final = _QUOTE_CHARS | {"''"}
 # The speaker of a quote whose source the text does not name; a null speaker in the record.
 NOBODY: Final = Speaker()
@@ -374,6 +380,7 @@ class _Finder:
         self._blocks()
         self._according_to()
         self._reported()
+        self._nominal()
         self._fragments()
         self._inherit()
         # A quotation still without a speaker is left out: on PolNeAR train none of 96 such was
@@ -1504,6 +1511,36 @@ class _Finder:
             resolved = self.resolver.speaker(source)
             if resolved.ok:
                 self._add(*span, _kind(self.text[span[0] : span[1]], "according_to"), resolved, t)
+
+    def _nominal(self) -> None:
+        """ "Koval's claim that the port is closed", "his warning that …", "the assertion by the
+        council that …": a noun of saying with a that-clause reports the clause, said by its
+        possessor or by whoever "by" names; with neither, nothing is reported."""
+        for noun in self.doc:
+            if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _SAYING_NOUNS or self.in_quote[noun.i] != -1:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in noun.rights
+                    if c.dep_ in ("acl", "ccomp")
+                    and self.doc[c.left_edge.i].lower_ == "that"
+                    and c.left_edge.i == noun.i + 1
+                ),
+                None,
+            )
+            source = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+            if source is None:
+                by = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
+                source = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            if clause is None or source is None or self.in_quote[source.i] != -1:
+                continue
+            span = self._trim(self._clause(clause, noun))
+            if span is None or self._covered(*span):
+                continue
+            resolved = self.resolver.speaker(source)
+            if resolved.ok:
+                self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, noun)
 
     # --- reported speech -----------------------------------------------------------------------
 
