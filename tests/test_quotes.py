@@ -1349,7 +1349,8 @@ def test_seed_article_sources() -> None:
 # Measured 2026-12-03 (quotes.v7): e2e_direct_f 0.7857, e2e_f 0.6545, speaker_acc 0.9537.
 # Measured 2026-12-04 (quotes.v8, entities.v4): e2e_direct_f 0.7912, e2e_f 0.6585, speaker_acc 0.9574.
 # Measured 2026-12-04 (quotes.v9, parse.v4): e2e_direct_f 0.7945, e2e_f 0.6626, speaker_acc 0.9611.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.79, "e2e_f": 0.66, "speaker_acc": 0.96}
+# Measured 2026-12-04 (quotes.v9 with nominal attributions): 0.8033, 0.6667, 0.9648.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.80, "e2e_f": 0.66, "speaker_acc": 0.96}
 
 
 @pytest.mark.shared
