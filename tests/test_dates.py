@@ -257,7 +257,7 @@ def test_runs_in_a_built_pipeline() -> None:
         Article.from_raw("Lesia Marchuk flew to Kraków on March 3.", published=PUBLISHED, as_is=True)
     )
     assert [(d.text, d.value) for d in article.dates] == [("March 3", "2022-03-03")]
-    assert article.stages == ["parse.v4", "dates.v2"]
+    assert article.stages == ["parse.v5", "dates.v2"]
 
 
 # --------------------------------------------------------------------------- the quality gate

@@ -23,7 +23,7 @@ def test_example_command_gives_valid_records_with_their_dates() -> None:
     for r in records:
         assert r["error"] is None
         assert r["published"] == r["source"][:10]
-        assert r["stages"][:3] == ["clean.v2", "language.v1", "parse.v4"]
+        assert r["stages"][:3] == ["clean.v2", "language.v1", "parse.v5"]
         assert r["language"] == "en"
         assert any(e["type"] == "PERSON" for e in r["entities"])
 

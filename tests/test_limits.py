@@ -362,7 +362,7 @@ def test_a_parse_stopped_while_spacy_puts_its_components_back_leaves_them_all_wo
     # A pipeline that reads the entities alone: the other components are off while it parses.
     narrow = settings.but(components=("tok2vec", "ner"))
     stopped = analyze("Ostap Melnyk said the road to Lviv was open.", source="stopped.txt", settings=narrow)
-    assert stopped.error is not None and "stage parse.v4 was running" in stopped.error
+    assert stopped.error is not None and "stage parse.v5 was running" in stopped.error
     monkeypatch.setattr(Language, "enable_pipe", real)
     assert record(analyze(REFERENCE, settings=settings)) == expected
 

@@ -43,6 +43,7 @@ def test_the_doc_keeps_the_text_exactly(text: str) -> None:
     [
         "\u00a0\u00a0Two\u202fspaces\u3000and " + "z" * (LONG_RUN + 2) + "\u00a0end\u2009.",
         "Koval, Bondar said,\u00a0has opened a depot in\u2009Lviv.",
+        "\u202a”Sorry,\u200b Koval!”\ufeff posted Bondar.",
     ],
 )
 def test_other_spaces_are_read_as_spaces_and_the_text_is_kept(text: str) -> None:
@@ -68,6 +69,13 @@ def test_a_no_break_space_is_no_token_of_its_own() -> None:
         "Lviv",
         ".",
     ]
+
+
+def test_invisible_marks_are_read_as_spaces_but_not_those_inside_a_word() -> None:
+    # a bidi mark glued "\u202a”Sorry" into one token; a soft hyphen or a joiner belongs to its word
+    doc = make_doc(load(), "\u202a”Sorry, Koval!” posted Bon\u00addar in Lviv\u200d.")
+    assert [t.text for t in doc if not t.is_space][:3] == ["”", "Sorry", ","]
+    assert "Bon\u00addar" in [t.text for t in doc]
 
 
 @pytest.mark.parametrize("glued", [",“", ":“", ',"', ";«"])

@@ -35,12 +35,12 @@ def toy_stages() -> Sequence[str]:
 
 def test_default_pipeline_is_ordered_and_versioned() -> None:
     pipeline = Pipeline.build()
-    assert pipeline.names[:4] == ["clean.v2", "language.v1", "parse.v4", "entities.v5"]
+    assert pipeline.names[:4] == ["clean.v2", "language.v1", "parse.v5", "entities.v5"]
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in pipeline.names)
 
 
 def test_a_stage_before_its_requirement_is_refused() -> None:
-    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v9 requires 'doc'.*parse\.v4"):
+    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v9 requires 'doc'.*parse\.v5"):
         Pipeline.build(["quotes", "parse"])
 
 

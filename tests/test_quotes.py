@@ -57,6 +57,9 @@ def written(text: str, q: Quote) -> str:
         ("''Hopefully,'' the mayor said.", ["''Hopefully,''"]),
         ("“One paragraph.\n\n“And the next,” she said.", ["“One paragraph.\n\n“And the next,”"]),
         ("“Never closed.\n\nA new paragraph “here” ends it.", ["“Never closed.", "“here”"]),
+        # a bidi mark pasted before a Swedish-style ” that opens: read past it
+        ("\u202a”Sorry, Marta, you were right!” posted Ivan.", ["”Sorry, Marta, you were right!”"]),
+        ("“One paragraph.\n\n\u200b“And the next,” she said.", ["“One paragraph.\n\n\u200b“And the next,”"]),
     ],
 )
 def test_quotation_marks_pair_up(text: str, expected: list[str]) -> None:
@@ -242,6 +245,20 @@ def test_one_quote_its_content_and_its_speaker(text: str, content: str, speaker:
     q = one(text)
     assert q.text == content
     assert q.speaker is not None and q.speaker.name == speaker
+
+
+def test_invisible_marks_before_a_quotation_change_nothing() -> None:
+    # comments pasted from a social network, each opening with a bidi mark and a ” that opens
+    text = (
+        "Oksana Koval wrote about the pier in Odesa.\n\n"
+        "\u202a”Sorry, Oksana, you were right!” posted Ivan Bondar.\n\n"
+        "\u200b”The pier is closed again,” wrote Marta Lysenko."
+    )
+    found = [(q.kind, q.text, q.speaker and q.speaker.name) for q in quotes(text) if q.kind != "indirect"]
+    assert found == [
+        ("direct", "”Sorry, Oksana, you were right!”", "Ivan Bondar"),
+        ("direct", "”The pier is closed again,”", "Marta Lysenko"),
+    ]
 
 
 def test_an_as_clause_saying_when_reports_nothing() -> None:
@@ -1390,5 +1407,5 @@ def test_the_stage_bench_times_every_stage() -> None:
     spec.loader.exec_module(bench)
     texts = ["“The pier is ready,” said Taras Bondar in Odesa.", "", "No quotes in Lviv today."]
     spent = bench.stage_times(texts)
-    assert {"parse.v4", "quotes.v9"} <= set(spent)
+    assert {"parse.v5", "quotes.v9"} <= set(spent)
     assert all(seconds >= 0 for seconds in spent.values())

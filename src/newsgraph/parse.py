@@ -21,14 +21,18 @@ _LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 # A space other than U+0020 (no-break, thin, narrow no-break, figure …) is a space to the reader,
 # but spaCy makes it a token of its own, which breaks the parse around it ("Trump, Sexton
 # said,\xa0has created …" lost its attribution). The parse reads them as plain spaces; the text,
-# and so every offset, stays as it is.
-_OTHER_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# and so every offset, stays as it is. So are the invisible marks scraped text leaves between words
+# (zero-width space, bidi marks and embeddings, a stray byte-order mark), which spaCy glues to the
+# word beside them ("\u202a”Sorry"); not the ones that belong inside a word (soft hyphen, joiners).
+_OTHER_SPACES = re.compile(
+    "[\u00a0\u1680\u2000-\u200b\u200e\u200f\u202a-\u202f\u205f\u2066-\u2069\u3000\ufeff]"
+)
 
 # Every component the built-in stages read; `Pipeline.components` narrows it per run.
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner")
 
 
-@stage("parse", version=4, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
+@stage("parse", version=5, languages=ENGLISH, requires=("text",), assigns=("doc",), batch=True)
 def parse(articles: Sequence[Article]) -> Sequence[Article]:
     """Parse each article's text with the configured spaCy pipeline, in one batch."""
     settings = current()

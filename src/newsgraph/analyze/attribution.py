@@ -23,6 +23,9 @@ _MARK_RE = re.compile(r"''|``|[“”„‟«»\"]")
 # Characters after which a mark opens a quotation, and before which it closes one.
 _OPEN_AFTER = frozenset("([{—–-:/;,") | _OPENING | _CLOSING | {'"'}
 _CLOSE_BEFORE = frozenset(".,;:!?)]}—–-…'’") | _OPENING | _CLOSING | {'"'}
+# Invisible format characters (bidi marks, zero-width spaces, BOM) that scraped text leaves beside a
+# mark ("\u202a”Sorry, …”"): read past them to the character that tells the mark's direction.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 # Nouns for people, who can say something: "members", "officials", "Democrats", and the titles and
@@ -115,7 +118,7 @@ def find_quotations(text: str) -> list[Quotation]:
         brk = text.find("\n", prev_end, start) if stack else -1
         prev_end = end
         if brk != -1:
-            if not text[brk:start].strip() and _glyph_direction(glyph) != "close":
+            if not _INVISIBLE.sub("", text[brk:start]).strip() and _glyph_direction(glyph) != "close":
                 close_all_at(brk, keep_outer=True)
                 paragraphs += 1
                 skip_until = end
@@ -123,8 +126,14 @@ def find_quotations(text: str) -> list[Quotation]:
                 close_all_at(brk, keep_outer=False)
         if end <= skip_until:
             continue
-        before = text[start - 1] if start > 0 else "\n"
-        after = text[end] if end < n else "\n"
+        b = start - 1
+        while b >= 0 and _INVISIBLE.match(text, b):
+            b -= 1
+        a = end
+        while a < n and _INVISIBLE.match(text, a):
+            a += 1
+        before = text[b] if b >= 0 else "\n"
+        after = text[a] if a < n else "\n"
         can_open = (before.isspace() or before in _OPEN_AFTER) and not after.isspace()
         can_close = not before.isspace() and (after.isspace() or after in _CLOSE_BEFORE)
         direction = _glyph_direction(glyph)

@@ -340,7 +340,11 @@ class _Finder:
 
     def __init__(self, article: Article, doc: Any) -> None:
         self.doc = doc
-        self.text: str = article.text  # the text the parse was made of (doc.text rebuilds it each time)
+        # The text as the parse read it: the article's, with its other spaces and invisible marks
+        # plain (same length and offsets), so "\u202a”Sorry …”" opens a paragraph as "”Sorry …”"
+        # does. Built once (doc.text rebuilds it on each access); quotes take their text from the
+        # article's.
+        self.text: str = doc.text
         # A mark with no word after it (a stray “ at the end of a page) quotes nothing.
         self.quotations = [
             q for q in find_quotations(self.text) if any(ch.isalnum() for ch in self.text[slice(*q.inner)])
