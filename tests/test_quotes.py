@@ -239,6 +239,23 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             'the treasurer a "liar" who was not "honorable."',
             "Lytvyn",
         ),
+        # "went on to say", which the parse may read as a clause of purpose
+        (
+            "Taras Bondar went on to add that the port in Odesa “will reopen in May.”",
+            "that the port in Odesa “will reopen in May.”",
+            "Taras Bondar",
+        ),
+        # British spellings of the lexicon's -ize verbs
+        (
+            "Oksana Lytvyn apologised for “the long delay” at the border near Lviv.",
+            "“the long delay” at the border near Lviv",
+            "Oksana Lytvyn",
+        ),
+        (
+            "Ivan Koval recognised in Kyiv that the ferry would not run in May.",
+            "that the ferry would not run in May",
+            "Ivan Koval",
+        ),
     ],
 )
 def test_one_quote_its_content_and_its_speaker(text: str, content: str, speaker: str) -> None:

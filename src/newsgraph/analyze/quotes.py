@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Final
@@ -46,8 +46,24 @@ _CLAUSE_SPEECH: Final = frozenset(
      "plead", "quip", "retort", "reminisce", "contend", "swear", "caution", "whisper", "mutter",
      "shout", "scream", "concede", "admit"}
 )  # fmt: skip
+
+
+def _british(lemma: str) -> str:
+    """The British spelling of an -ize or -yze verb ("criticise", "analyse"), which spaCy keeps as
+    its lemma; PolNeAR's US news spells them with z, so its lexicons do."""
+    if lemma.endswith(("ize", "yze")):
+        return lemma[:-2] + "se"
+    return lemma
+
+
+def _both_spellings(lemmas: Iterable[str]) -> frozenset[str]:
+    return frozenset(spelling for lemma in lemmas for spelling in (lemma, _british(lemma)))
+
+
 # Verbs that attribute a quotation: PolNeAR train's quotation cues (3+ uses), light verbs out.
-SPEECH_VERBS: Final = (frozenset(QUOTATION_CUES) - _LIGHT_VERBS) | _TRANSLATED_NEWS_CUES | _MANNER_OF_SPEAKING
+SPEECH_VERBS: Final = _both_spellings(
+    (frozenset(QUOTATION_CUES) - _LIGHT_VERBS) | _TRANSLATED_NEWS_CUES | _MANNER_OF_SPEAKING
+)
 # Verbs that speak only with their particle: "shot back", "cut in" (the verb alone says nothing).
 _PHRASAL_SPEECH: Final = frozenset(
     {("shoot", "back"), ("fire", "back"), ("hit", "back"), ("snap", "back"), ("cut", "in"),
@@ -59,12 +75,18 @@ _PHRASAL_SPEECH: Final = frozenset(
 # finds more and attributes worse; 0.35 keeps speaker accuracy over 0.93 there.
 FRAME_PRECISION: Final = 0.35
 REPORT_FRAME_SET: Final = frozenset(
-    frame for frame, (hits, seen, _) in REPORT_FRAMES.items() if hits / seen >= FRAME_PRECISION
+    (spelling, dep)
+    for (lemma, dep), (hits, seen, _) in REPORT_FRAMES.items()
+    if hits / seen >= FRAME_PRECISION
+    for spelling in (lemma, _british(lemma))
 )
 # Frames whose gold content on PolNeAR train mostly had no source ("Trump is expected to …",
 # "seems to …"): their subject is what is reported on, not who reports it.
 SOURCELESS_FRAMES: Final = frozenset(
-    frame for frame, (hits, _, sourceless) in REPORT_FRAMES.items() if sourceless > hits / 2
+    (spelling, dep)
+    for (lemma, dep), (hits, _, sourceless) in REPORT_FRAMES.items()
+    if sourceless > hits / 2
+    for spelling in (lemma, _british(lemma))
 )
 # Verbs reporting a that-clause: the frames above, and the translated-news cues whatever their
 # share on PolNeAR.
@@ -77,7 +99,7 @@ CLAUSE_CUES: Final = (
 # PolNeAR train knows as a cue: the marks themselves say that someone's words are given.
 FRAGMENT_CUES: Final = (
     SPEECH_VERBS
-    | frozenset(lemma for lemma, _ in REPORT_FRAMES)
+    | _both_spellings(lemma for lemma, _ in REPORT_FRAMES)
     # Verbs that judge or name in someone's words, too rare on PolNeAR train to be learnt there:
     # "likened the rules to “burning the charter”", "branded the junta “an outlaw regime”".
     | frozenset(
@@ -306,6 +328,16 @@ def _speaks_for_clause(verb: Any, reporting: Any) -> bool:
     )
 
 
+def _went_on(verb: Any) -> bool:
+    """The infinitive of "Koval went on to say …", which the parse may make a clause of purpose."""
+    head = verb.head
+    return bool(
+        verb.tag_ == "VB"
+        and head.lemma_ == "go"
+        and any(c.lower_ == "on" and c.dep_ in ("prt", "advmod", "prep") for c in head.children)
+    )
+
+
 def _who(speaker: Speaker | None) -> str | None:
     """Whom a speaker mention stands for: its entity, else its name."""
     return None if speaker is None else speaker.entity or speaker.name
@@ -530,7 +562,7 @@ class _Finder:
             (verb.dep_ in ("conj", "xcomp", "advcl", "dep") or joined)
             and head.i != verb.i
             and head.pos_ in ("VERB", "AUX")
-            and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb))
+            and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb) or _went_on(verb))
         ):
             if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
                 head = head.head
