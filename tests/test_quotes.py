@@ -264,6 +264,37 @@ def test_one_quote_its_content_and_its_speaker(text: str, content: str, speaker:
     assert q.speaker is not None and q.speaker.name == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Asked whether Koval “has the integrity to serve as mayor,” 75 percent of voters in Odesa "
+            "said yes.",
+            "whether Koval “has the integrity to serve as mayor,”",
+            None,
+        ),
+        (
+            "Asked if she believed the port would reopen, Oksana Bondar said she was not going to guess.",
+            "if she believed the port would reopen",
+            None,
+        ),
+        (
+            "Ivan Koval interviewed Oksana Bondar in Lviv. Asked by Koval if the mayor “gets” race, "
+            "Bondar avoided a declarative answer.",
+            "if the mayor “gets” race",
+            "Ivan Koval",
+        ),
+    ],
+)
+def test_an_opening_asked_is_asked_by_whom_by_names_or_by_no_one_named(
+    text: str, content: str, speaker: str | None
+) -> None:
+    # not by the one who answers: the subject of the clause "asked" hangs on
+    (asked,) = [q for q in quotes(text) if q.cue is not None and q.cue.text == "Asked"]
+    assert asked.text == content
+    assert (asked.speaker and asked.speaker.name) == speaker
+
+
 def test_invisible_marks_before_a_quotation_change_nothing() -> None:
     # comments pasted from a social network, each opening with a bidi mark and a ” that opens
     text = (

@@ -698,7 +698,7 @@ class _Finder:
     def _resolve(self, verb: Any, inverted: bool = False) -> Resolved | None:
         """The speaker of `verb`. In the passive it is the agent ("was told by aides") or nobody
         the text names ("Trump is expected to …")."""
-        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or self._opening_asked(verb):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             return self.resolver.speaker(by) if by is not None else Resolved(NOBODY)
@@ -1660,6 +1660,20 @@ class _Finder:
             else:
                 self._parenthetical(verb)
                 self._as_reported(verb)
+
+    def _opening_asked(self, verb: Any) -> bool:
+        """True for "asked" opening a sentence with no subject, a passive: "Asked whether the port
+        would reopen, Koval said …", "When asked if …". The question is whoever "by" names ("Asked
+        by Thrush if …") or someone (a reporter, a pollster) the text does not name, as PolNeAR
+        train has it; never the subject of the clause it hangs on, who answers it."""
+        if verb.lemma_.lower() != "ask" or verb.tag_ not in ("VBN", "VBD"):
+            return False
+        if any(c.dep_ in _SUBJECTS for c in verb.children):
+            return False
+        k = verb.i - 1
+        if k >= 0 and self.doc[k].lower_ in ("when", "once", "after"):
+            k -= 1
+        return k < 0 or self.doc[k].is_space or self.doc[k].text in SENTENCE_END | _QUOTE_CHARS
 
     def _asked(self, verb: Any, xcomp: Any) -> Any | None:
         """The one a verb asks to do what its complement says: its object, or whom it "calls on"."""
