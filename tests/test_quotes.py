@@ -57,6 +57,9 @@ def written(text: str, q: Quote) -> str:
         ("''Hopefully,'' the mayor said.", ["''Hopefully,''"]),
         ("“One paragraph.\n\n“And the next,” she said.", ["“One paragraph.\n\n“And the next,”"]),
         ("“Never closed.\n\nA new paragraph “here” ends it.", ["“Never closed.", "“here”"]),
+        # a paragraph opening on ” and a space: it opens when the paragraph closes it
+        ("Koval spoke.\n\n” … and the pier,” he said.", ["” … and the pier,”"]),
+        ("“She left\n” and no one saw her.", ["“She left"]),
         # a bidi mark pasted before a Swedish-style ” that opens: read past it
         ("\u202a”Sorry, Marta, you were right!” posted Ivan.", ["”Sorry, Marta, you were right!”"]),
         ("“One paragraph.\n\n\u200b“And the next,” she said.", ["“One paragraph.\n\n\u200b“And the next,”"]),

@@ -80,6 +80,11 @@ def _glyph_direction(glyph: str) -> str:
     return "either"
 
 
+def _closed_in_paragraph(text: str, at: int, glyph: str) -> bool:
+    end = text.find("\n", at)
+    return text.find(glyph, at, len(text) if end == -1 else end) != -1
+
+
 def find_quotations(text: str) -> list[Quotation]:
     """Pair the quotation marks of `text` into top-level quotations, in order.
 
@@ -148,7 +153,9 @@ def find_quotations(text: str) -> list[Quotation]:
         elif direction == "close":
             if stack:
                 finish(stack.pop(), end, len(glyph))
-            elif can_open and not can_close:  # ”…” (Swedish, some translations)
+            elif (can_open or (before == "\n" and _closed_in_paragraph(text, end, glyph))) and not can_close:
+                # ”…” (Swedish, some translations), and a paragraph opening on ” … with one to
+                # close it ("” … and then the port closed,” she said").
                 stack.append(_Open(start, glyph))
         else:
             top_straight = bool(stack) and _glyph_direction(stack[-1].glyph) == "either"
