@@ -298,6 +298,31 @@ def test_an_opening_asked_is_asked_by_whom_by_names_or_by_no_one_named(
     assert (asked.speaker and asked.speaker.name) == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        # a participle after a quotation does not invert: what it refers to is no speaker
+        (
+            "When Ivan Koval suggested that Lviv would sue the port, Olena Bondar fired back: “If they "
+            "sue us in a court in Odesa, they’re going to lose,” referencing the large number of sailors "
+            "in the region.",
+            "referencing",
+            "Olena Bondar",
+        ),
+        # "before claiming" hung by the parse inside the clause the speech verb reports
+        (
+            "Oksana Lytvyn said the council’s deadlock has “kept us safe” on Twitter before claiming "
+            "that open borders are “tearing families apart.”",
+            "claiming",
+            "Oksana Lytvyn",
+        ),
+    ],
+)
+def test_the_speaker_of_a_participle_is_not_a_noun_near_it(text: str, cue: str, speaker: str) -> None:
+    (q,) = [q for q in quotes(text) if q.cue is not None and q.cue.text == cue]
+    assert q.speaker is not None and q.speaker.name == speaker
+
+
 def test_invisible_marks_before_a_quotation_change_nothing() -> None:
     # comments pasted from a social network, each opening with a bidi mark and a ” that opens
     text = (

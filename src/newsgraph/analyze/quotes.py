@@ -536,7 +536,13 @@ class _Finder:
             return min(subjects, key=lambda c: abs(c.i - verb.i))
         # "told POLITICO", "asked Carson": the name after these verbs is the one addressed. Only
         # a verb right after the quotation's marks is inverted: not "…” before naming a price".
-        if inverted and verb.lemma_.lower() not in ("tell", "ask") and verb.i > 0 and verb.nbor(-1).is_punct:
+        if (
+            inverted
+            and verb.lemma_.lower() not in ("tell", "ask")
+            and verb.tag_ != "VBG"
+            and verb.i > 0
+            and verb.nbor(-1).is_punct
+        ):
             for child in verb.rights:
                 if self.in_quote[child.i] != -1 or child.is_punct or _TIMES & {child.ent_type_}:
                     continue
@@ -585,7 +591,12 @@ class _Finder:
         # "rallied supporters by warning that …", "upon saying, “…”": the subject of the verb the
         # preposition hangs on (two PolNeAR train samples: e2e_direct_f +0.003, +0.002).
         if verb.dep_ == "pcomp" and head.pos_ in ("ADP", "SCONJ") and head.head.pos_ in ("VERB", "AUX"):
-            return self._subject(head.head)
+            hung = head.head
+            # "Trump said the deadlock has kept us safe before claiming …": the parse may hang the
+            # preposition inside the clause the speech verb reports.
+            if hung.dep_ == "ccomp" and _says(hung.head) and hung.head.i < hung.i:
+                hung = hung.head
+            return self._subject(hung)
         # "His office put out a statement saying …", "released an ad calling it “…”": the words are
         # those of whoever put out the statement.
         if (
