@@ -323,6 +323,18 @@ def test_the_speaker_of_a_participle_is_not_a_noun_near_it(text: str, cue: str, 
     assert q.speaker is not None and q.speaker.name == speaker
 
 
+def test_a_description_naming_another_place_is_not_the_person_described_for_one() -> None:
+    text = (
+        "Olena Bondar, the mayor of Lviv, spoke on Monday.\n\n"
+        "“We will not stop,” the mayor of Odesa said.\n\n"
+        "“We will go on,” the mayor of Lviv said."
+    )
+    assert [(q.text, q.speaker and q.speaker.name) for q in quotes(text)] == [
+        ("“We will not stop,”", "the mayor of Odesa"),
+        ("“We will go on,”", "Olena Bondar"),
+    ]
+
+
 def test_invisible_marks_before_a_quotation_change_nothing() -> None:
     # comments pasted from a social network, each opening with a bidi mark and a ” that opens
     text = (

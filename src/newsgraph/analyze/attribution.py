@@ -205,16 +205,16 @@ class Mentions:
         self.doc = doc
         self.text = article.text  # what the parse was made of; doc.text rebuilds it on each access
         items: list[Named] = []
-        # entity id -> (role head word, the role as written and what it is of, lower case):
-        # ("president", "self-proclaimed president belarus")
-        self.roles: dict[str, list[tuple[str, str]]] = {}
+        # entity id -> (role head word, the role as written and what it is of, lower case; and
+        # whether it is of something): ("president", "self-proclaimed president belarus", True)
+        self.roles: dict[str, list[tuple[str, str, bool]]] = {}
         for entity in article.entities:
             if entity.type not in SPEAKING_TYPES:
                 continue
             for m in entity.mentions:
                 items.append(Named(m.start, m.end, entity.name, entity.id, entity.type))
             self.roles[entity.id] = [
-                (r.role.split()[-1].lower(), f"{r.role} {r.of or ''}".lower())
+                (r.role.split()[-1].lower(), f"{r.role} {r.of or ''}".lower(), bool(r.of))
                 for r in entity.roles
                 if r.role.split()
             ]
@@ -232,7 +232,7 @@ class Mentions:
             if item.type == "PERSON" and item.name.split():
                 key = skeleton(translit_key(item.name.split()[-1]))
                 self._by_surname.setdefault(key, []).append(n)
-        self._role_index: dict[str, list[tuple[int, Named, str]]] | None = None
+        self._role_index: dict[str, list[tuple[int, Named, str, bool]]] | None = None
 
     @staticmethod
     def _from_parse(doc: Any, text: str) -> list[Named]:
@@ -290,10 +290,11 @@ class Mentions:
                 out.append(m)
         return out
 
-    def role_index(self) -> dict[str, list[tuple[int, Named, str]]]:
-        """Role word -> (offset, person, the role in full) for every person the article describes."""
+    def role_index(self) -> dict[str, list[tuple[int, Named, str, bool]]]:
+        """Role word -> (offset, person, the role in full, whether the role says what it is of) for
+        every person the article describes."""
         if self._role_index is None:
-            index: dict[str, list[tuple[int, Named, str]]] = {}
+            index: dict[str, list[tuple[int, Named, str, bool]]] = {}
             first: dict[str, Named] = {}
             for m in self.items:  # in text order: the first mention of each entity
                 if m.entity is not None:
@@ -302,8 +303,8 @@ class Mentions:
                 person = first.get(entity_id)
                 if person is None:
                     continue
-                for word, full in roles:
-                    index.setdefault(word, []).append((person.start, person, full))
+                for word, full, of in roles:
+                    index.setdefault(word, []).append((person.start, person, full, of))
             # Without an entities stage: the parse's "spokesman X" / "X, spokesman for ...".
             for m in self.items:
                 if m.entity is not None or m.type != "PERSON":
@@ -316,7 +317,7 @@ class Mentions:
                 nouns += [t for t in root.children if t.dep_ == "appos" and t.pos_ == "NOUN"]
                 for t in nouns:
                     full = " ".join(w.lower_ for w in t.subtree)
-                    index.setdefault(t.lower_, []).append((m.start, m, full))
+                    index.setdefault(t.lower_, []).append((m.start, m, full, False))
             self._role_index = index
         return self._role_index
 
@@ -434,11 +435,25 @@ class Resolver:
                 return self.speaker(child)
         written = self.text[s:e]
         # "the spokesman", "the expert": the person the article described so. Its modifiers must
-        # fit that description: "the Russian president" is not Belarus's self-proclaimed one.
+        # fit that description: "the Russian president" is not Belarus's self-proclaimed one, nor
+        # "the mayor of Odesa" the mayor of Lviv.
         if any(t.lower_ in ("the", "this", "that") for t in head.lefts) and head.tag_ == "NN":
             mods = [t for t in head.lefts if t.dep_ in ("amod", "compound", "nmod") and t.is_alpha]
-            for pos, person, full in reversed(self.mentions.role_index().get(lower, [])):
-                if pos < start and start - pos < 4 * ANTECEDENT_REACH and all(_fits(t, full) for t in mods):
+            # What the role is of, where the text names it: checked against a role that says so.
+            places = [
+                o
+                for p in head.rights
+                if p.dep_ == "prep" and p.lower_ in ("of", "for", "from", "at", "in")
+                for o in p.children
+                if o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ in ("GPE", "ORG", "NORP"))
+            ]
+            for pos, person, full, of in reversed(self.mentions.role_index().get(lower, [])):
+                if (
+                    pos < start
+                    and start - pos < 4 * ANTECEDENT_REACH
+                    and all(_fits(t, full) for t in mods)
+                    and (not of or all(_fits(t, full) for t in places))
+                ):
                     return Resolved(Speaker(entity=person.entity, name=person.name, start=s, end=e))
         return Resolved(Speaker(entity=None, name=written, start=s, end=e))
 
