@@ -335,6 +335,15 @@ def test_a_description_naming_another_place_is_not_the_person_described_for_one(
     ]
 
 
+def test_a_name_before_a_party_and_state_speaks_whatever_the_parse_made_of_it() -> None:
+    text = (
+        "Asked about the flyer, which was compared to the Star of David, Speaker of the House Rep. "
+        "Taras Bondar (R-Ohio) said “such images, they’ve got no place in a presidential campaign.”"
+    )
+    (q,) = [q for q in quotes(text) if q.kind == "direct"]
+    assert q.speaker is not None and q.speaker.name == "Taras Bondar"
+
+
 def test_invisible_marks_before_a_quotation_change_nothing() -> None:
     # comments pasted from a social network, each opening with a bidi mark and a ” that opens
     text = (

@@ -161,6 +161,8 @@ _AS_CUES: Final = frozenset(
     "insist testify emphasize stress contend assert".split()
 )
 _SUBJECTS: Final = frozenset({"nsubj", "nsubjpass"})
+# A US politician's party and state after the name: "R-Wis.", "D-N.Y.", "I-Vt".
+_PARTY: Final = re.compile(r"[RDI]-[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")
 _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
 # Verbs whose object does what their complement says: "prompted Koval to call him “…”".
 _MOVERS: Final = frozenset(
@@ -658,6 +660,11 @@ class _Finder:
         """A person's name right before the verb, or among the few words before it, the last set off
         by a comma."""
         i = verb.i - 1
+        party = self._party_before(verb)
+        if party is not None and verb.tag_ in ("VBD", "VBZ", "VBP") and self._person(self.doc[party - 1]):
+            # "Speaker of the House Paul Ryan (R-Wis.) said …": a party and state follow only a
+            # politician's name, whatever the parse made of it.
+            return self.doc[party - 1]
         if (
             i >= 0
             and verb.tag_ in ("VBD", "VBZ", "VBP")
@@ -684,6 +691,18 @@ class _Finder:
                 name = None  # "Oleh Beruff, a Bondar ally, said": the name in the description is not his
             i -= 1
         return name
+
+    def _party_before(self, verb: Any) -> int | None:
+        """The index of the "(" of a party and state right before `verb` ("(R-Wis.)", "(D-N.Y.)")."""
+        if verb.i < 4 or self.doc[verb.i - 1].text != ")":
+            return None
+        k = verb.i - 2
+        while k > 0 and verb.i - k <= 8 and self.doc[k].text != "(":
+            k -= 1
+        if self.doc[k].text != "(" or k < 1:
+            return None
+        inside = self.text[self.doc[k].idx + 1 : self.doc[verb.i - 1].idx]
+        return k if _PARTY.fullmatch(inside) else None
 
     def _person(self, t: Any) -> bool:
         """True for a word of a person's name outside any quotation."""
