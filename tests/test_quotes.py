@@ -242,6 +242,12 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             'the treasurer a "liar" who was not "honorable."',
             "Lytvyn",
         ),
+        # a participle set off by commas tells how the subject spoke; it reports nothing itself
+        (
+            "Bondar, speaking on Radio Odesa, called Koval a “blowhard,” and left.",
+            "Koval a “blowhard,”",
+            "Bondar",
+        ),
         # "went on to say", which the parse may read as a clause of purpose
         (
             "Taras Bondar went on to add that the port in Odesa “will reopen in May.”",

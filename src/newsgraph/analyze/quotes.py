@@ -1785,6 +1785,10 @@ class _Finder:
         # "as you pointed out", "to be answered": a clause of its own, not an attribution.
         if any(c.dep_ in ("ccomp", "dobj", "xcomp", "mark", "aux", "auxpass") for c in verb.children):
             return
+        # "Bondar, speaking on the radio, called …": a participle tells how the clause's subject
+        # spoke; what was said is the clause's own to report.
+        if verb.tag_ == "VBG":
+            return
         words = [t.i for t in verb.subtree if not t.is_punct]  # the parse hangs the commas on the verb
         left, right = min(words), max(words)
         if right - left > 8 or left == 0 or right + 1 >= len(self.doc):
