@@ -14,7 +14,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations, is_people
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v9"
+STAGE: Final = "quotes.v10"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=9,
+    version=10,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
