@@ -322,6 +322,12 @@ def test_an_opening_asked_is_asked_by_whom_by_names_or_by_no_one_named(
             "claiming",
             "Oksana Lytvyn",
         ),
+        # "asked" after its quotation: the one after it asks, even where the parse made them its
+        # object, or hung the question's "Is" on the verb as a passive
+        ("The council met in Odesa.\n\n“Why now?” asked Olena Bondar.", "asked", "Olena Bondar"),
+        ("The council met in Odesa.\n\n“Why now?” asked the mayor.", "asked", "the mayor"),
+        ("“Is the ferry running?” asked Taras Bondar, who had waited an hour.", "asked", "Taras Bondar"),
+        ("“Why now?” Ivan Koval asked Olena Bondar in Odesa.", "asked", "Ivan Koval"),
         # a name before a party and state speaks, whatever the parse made of it (here: an object)
         (
             "Asked about the flyer, which was compared to the Star of David, Speaker of the House Rep. "

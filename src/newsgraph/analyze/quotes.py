@@ -540,7 +540,7 @@ class _Finder:
         # a verb right after the quotation's marks is inverted: not "…” before naming a price".
         if (
             inverted
-            and verb.lemma_.lower() not in ("tell", "ask")
+            and verb.lemma_.lower() != "tell"
             and verb.tag_ != "VBG"
             and verb.i > 0
             and verb.nbor(-1).is_punct
@@ -728,7 +728,10 @@ class _Finder:
     def _resolve(self, verb: Any, inverted: bool = False) -> Resolved | None:
         """The speaker of `verb`. In the passive it is the agent ("was told by aides") or nobody
         the text names ("Trump is expected to …")."""
-        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or self._opening_asked(verb):
+        # Not an auxiliary inside a quotation: '“Is the ferry running?” asked Bondar' (the parse
+        # may hang the question's "Is" on the verb after it).
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") and self.in_quote[c.i] == -1 for c in verb.children)
+        if passive or self._opening_asked(verb):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             return self.resolver.speaker(by) if by is not None else Resolved(NOBODY)
@@ -1702,7 +1705,9 @@ class _Finder:
             return False
         k = verb.i - 1
         if k >= 0 and self.doc[k].lower_ in ("when", "once", "after"):
-            k -= 1
+            k -= 1  # '“We’ll see,” when asked whether …' too
+        elif k >= 0 and self.doc[k].text in _QUOTE_CHARS and not verb.text[:1].isupper():
+            return False  # '“Why now?” asked the mayor': the verb of the quotation before it
         return k < 0 or self.doc[k].is_space or self.doc[k].text in SENTENCE_END | _QUOTE_CHARS
 
     def _asked(self, verb: Any, xcomp: Any) -> Any | None:
