@@ -242,6 +242,14 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             'the treasurer a "liar" who was not "honorable."',
             "Lytvyn",
         ),
+        # an unnamed source stays unnamed: not the place the parse hangs its relative clause on,
+        # whose verb is no cue while the sentence has another
+        (
+            "“Nobody knows,” a senior official in Kyiv, who spoke on condition of anonymity, told "
+            "the agency.",
+            "“Nobody knows,”",
+            "a senior official in Kyiv",
+        ),
         # a participle set off by commas tells how the subject spoke; it reports nothing itself
         (
             "Bondar, speaking on Radio Odesa, called Koval a “blowhard,” and left.",
@@ -340,6 +348,16 @@ def test_an_opening_asked_is_asked_by_whom_by_names_or_by_no_one_named(
 def test_the_speaker_is_not_a_noun_the_parse_puts_in_its_place(text: str, cue: str, speaker: str) -> None:
     (q,) = [q for q in quotes(text) if q.cue is not None and q.cue.text == cue]
     assert q.speaker is not None and q.speaker.name == speaker
+
+
+def test_an_unnamed_source_with_a_clause_after_it_is_not_the_name_inside_it() -> None:
+    text = "“The plan is dead,” said a longtime adviser to Ivan Koval, who declined to be identified."
+    speakers = {q.text: q.speaker and q.speaker.name for q in quotes(text)}
+    # the clause set off by a comma is no part of the description; "who" is the adviser, not Koval
+    assert speakers == {
+        "“The plan is dead,”": "a longtime adviser to Ivan Koval",
+        "to be identified": "a longtime adviser to Ivan Koval",
+    }
 
 
 def test_a_description_naming_another_place_is_not_the_person_described_for_one() -> None:
