@@ -250,6 +250,17 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             "“Nobody knows,”",
             "a senior official in Kyiv",
         ),
+        # a sentence opening on someone's opinion or words is theirs
+        (
+            "Olena Bondar is an analyst in Kyiv. In her opinion, the attack was aimed at the grid.",
+            "the attack was aimed at the grid",
+            "Olena Bondar",
+        ),
+        (
+            "Ivan Koval runs the port of Odesa.\n\nIn Koval’s words, the port “will never be the same.”",
+            "the port “will never be the same.”",
+            "Ivan Koval",
+        ),
         # a participle set off by commas tells how the subject spoke; it reports nothing itself
         (
             "Bondar, speaking on Radio Odesa, called Koval a “blowhard,” and left.",

@@ -168,6 +168,10 @@ _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
 _MOVERS: Final = frozenset(
     "prompt lead force push urge ask tell encourage invite press get drive cause inspire move".split()
 )
+# Nouns that make a sentence after them someone's: "In her opinion, …", "In Koval's words, …".
+_OPINION_NOUNS: Final = frozenset(
+    "opinion view words estimate estimation assessment judgment judgement reckoning".split()
+)
 # Nouns of saying whose that-clause is what someone said: "his claim that …".
 _SAYING_NOUNS: Final = frozenset(
     """claim assertion statement argument warning promise pledge vow suggestion insistence allegation
@@ -417,6 +421,7 @@ class _Finder:
         self._direct()
         self._blocks()
         self._according_to()
+        self._in_words()
         self._reported()
         self._nominal()
         self._fragments()
@@ -1601,6 +1606,36 @@ class _Finder:
             resolved = self.resolver.speaker(source)
             if resolved.ok:
                 self._add(*span, _kind(self.text[span[0] : span[1]], "according_to"), resolved, t)
+
+    def _in_words(self) -> None:
+        """'In her opinion, the attack was aimed at the grid', 'In Koval's words, …': a sentence
+        opening on someone's opinion, view or words is theirs, as after "according to"."""
+        for noun in self.doc:
+            if noun.lower_ not in _OPINION_NOUNS or noun.dep_ != "pobj" or self.in_quote[noun.i] != -1:
+                continue
+            prep = noun.head
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            comma = noun.i + 1
+            if prep.lower_ != "in" or owner is None or comma >= len(self.doc) or self.doc[comma].text != ",":
+                continue
+            before = self.doc[prep.i - 1] if prep.i > 0 else None
+            if before is not None and not (before.is_space or before.text in SENTENCE_END):
+                continue  # at the start of its sentence only
+            end = self.sentence_end[comma]
+            span = self._trim([i for i in range(comma + 1, end + 1) if self.para[i] == self.para[noun.i]])
+            if span is None or self._covered(*span):
+                continue
+            resolved = self.resolver.speaker(owner)
+            if not resolved.ok:
+                continue
+            cue = Cue(
+                text=self.text[prep.idx : noun.idx + len(noun.text)],
+                start=prep.idx,
+                end=noun.idx + len(noun.text),
+            )
+            found = _Found(*span, _kind(self.text[span[0] : span[1]], "according_to"), resolved.speaker, cue)
+            self.found.append(found)
+            self.index.add(found)
 
     def _nominal(self) -> None:
         """ "Koval's claim that the port is closed", "his warning that …", "the assertion by the
