@@ -46,4 +46,4 @@ def test_an_unsure_guess_keeps_the_stages_running() -> None:
         f"{i}. Kipkorir Tergat ( Kenya ) 13:0{i}.2{i}" for i in range(1, 9)
     )
     article = analyze(table, as_is=True)
-    assert article.language in (None, "en") or "entities.v5" in article.stages
+    assert article.language in (None, "en") or "entities.v6" in article.stages

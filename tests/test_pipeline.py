@@ -35,7 +35,7 @@ def toy_stages() -> Sequence[str]:
 
 def test_default_pipeline_is_ordered_and_versioned() -> None:
     pipeline = Pipeline.build()
-    assert pipeline.names[:4] == ["clean.v2", "language.v1", "parse.v5", "entities.v5"]
+    assert pipeline.names[:4] == ["clean.v2", "language.v1", "parse.v5", "entities.v6"]
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in pipeline.names)
 
 

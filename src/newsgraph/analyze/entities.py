@@ -14,7 +14,7 @@ from ..nlp import ents_of, span_text, text_of
 from ..pipeline import ENGLISH, stage
 from .names import given_name_gender, is_given_name, same_name, translit_key
 
-STAGE = "entities.v5"
+STAGE = "entities.v6"
 
 # Labels that are values, not entities: the dates and claims stages read them from the parse.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -138,7 +138,7 @@ class _Names:
 
 
 @stage(
-    "entities", version=5, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
+    "entities", version=6, languages=ENGLISH, requires=("doc",), assigns=("entities",), components=("ner",)
 )
 def extract_entities(article: Article) -> Article:
     """Merge the parse's named entities into one entity per real person, organisation or place."""
@@ -336,6 +336,9 @@ def _join_given_names(doc: Any, spans: list[_Span]) -> list[_Span]:
     return out
 
 
+_FUNCTION_WORDS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PART", "AUX"})
+
+
 def _extend_given_names(doc: Any, spans: list[_Span]) -> None:
     """A person's given name the model left out: "Walter [Little]", "Inger [Miller]"."""
     covered = {i for s in spans for i in range(s.first, s.last)}
@@ -344,6 +347,10 @@ def _extend_given_names(doc: Any, spans: list[_Span]) -> None:
         if s.label != "PERSON" or i < 0 or i in covered or len(s.tokens) > 2:
             continue
         t = doc[i]
+        # Not a word of the sentence that happens to be someone's given name too ("In Koval's
+        # words": "In" is a Korean given name).
+        if t.pos_ in _FUNCTION_WORDS:
+            continue
         if t.whitespace_ == " " and t.is_title and t.is_alpha and len(t.text) > 1 and is_given_name(t.text):
             s.start, s.first = t.idx, i
             s.text = text_of(doc)[s.start : s.end]
