@@ -250,6 +250,12 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             "“Nobody knows,”",
             "a senior official in Kyiv",
         ),
+        # a name the parse hangs on the place of a description is the description's
+        (
+            "The mayor of Lviv, Olena Bondar, stressed that “the city is ready for any scenario.”",
+            "that “the city is ready for any scenario.”",
+            "Olena Bondar",
+        ),
         # a sentence opening on someone's opinion or words is theirs
         (
             "Olena Bondar is an analyst in Kyiv. In her opinion, the attack was aimed at the grid.",

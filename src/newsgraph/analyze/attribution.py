@@ -447,6 +447,21 @@ class Resolver:
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
                 return self.speaker(child)
+        # "The mayor of Lviv, Olena Bondar, said": the parse may hang the name on the place.
+        for prep in head.rights:
+            if prep.dep_ != "prep":
+                continue
+            for obj in prep.children:
+                name = next(
+                    (
+                        c
+                        for c in obj.rights
+                        if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ == "PERSON"
+                    ),
+                    None,
+                )
+                if obj.dep_ == "pobj" and name is not None:
+                    return self.speaker(name)
         written = self.text[s:e]
         # "the spokesman", "the expert": the person the article described so. Its modifiers must
         # fit that description: "the Russian president" is not Belarus's self-proclaimed one, nor
