@@ -377,6 +377,14 @@ def test_an_unnamed_source_with_a_clause_after_it_is_not_the_name_inside_it() ->
     }
 
 
+def test_what_someone_else_says_against_it_is_not_part_of_the_content() -> None:
+    text = "Ivan Koval said the port would reopen in May, while Olena Bondar insisted it would stay shut."
+    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
+        "the port would reopen in May": "Ivan Koval",
+        "it would stay shut": "Olena Bondar",
+    }
+
+
 def test_a_description_naming_another_place_is_not_the_person_described_for_one() -> None:
     text = (
         "Olena Bondar, the mayor of Lviv, spoke on Monday.\n\n"

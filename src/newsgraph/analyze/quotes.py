@@ -1736,7 +1736,7 @@ class _Finder:
                     tokens = list(range(first, tokens[0])) + tokens
                 span = self._trim(tokens)
                 if span is not None:
-                    span = self._run_on(self._cut_aside(span))
+                    span = self._cut_rival(self._run_on(self._cut_aside(span)), verb)
                     if child.dep_ == "ccomp":
                         span = self._colon_on(span)
                 inside = span is not None and span[0] <= verb.idx < span[1] and frame not in _RAISING
@@ -1965,6 +1965,20 @@ class _Finder:
         if (self._standalone(q) and not phrase) or any(self.index.overlapping(q.start, q.end)):
             return span
         return start, q.end
+
+    def _cut_rival(self, span: tuple[int, int], verb: Any) -> tuple[int, int]:
+        """The span up to a clause in it where someone else speaks, set against it: "Kyiv says the
+        strike killed three people, while Moscow claims it hit a military target"."""
+        first, last = self._tok(span[0]), self._tok(span[1])
+        for i in range(max(first, verb.i + 1), last):
+            t = self.doc[i]
+            if not (_is_verb(t) and _says(t)) or self.in_quote[i] != -1:
+                continue
+            contrast = any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in t.children)
+            if contrast and any(c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1 for c in t.children):
+                cut = self._trim(list(range(first, t.left_edge.i)))
+                return cut if cut is not None else span
+        return span
 
     def _cut_aside(self, span: tuple[int, int]) -> tuple[int, int]:
         """The span without what a comma or a dash adds after a quotation in it: "that he has
