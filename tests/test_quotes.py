@@ -250,6 +250,17 @@ def test_a_verb_after_a_quotation_but_not_right_after_it_has_no_inverted_subject
             "“Nobody knows,”",
             "a senior official in Kyiv",
         ),
+        # verbs of war and crisis reporting that PolNeAR's US election news rarely uses
+        (
+            "Analysts at the Odesa Institute assess that Russian forces are regrouping near Kupiansk.",
+            "that Russian forces are regrouping near Kupiansk",
+            "Analysts at the Odesa Institute",
+        ),
+        (
+            "Taras Lytvyn reiterated in Lviv that the border crossing would stay open.",
+            "that the border crossing would stay open",
+            "Taras Lytvyn",
+        ),
         # a name the parse hangs on the place of a description is the description's
         (
             "The mayor of Lviv, Olena Bondar, stressed that “the city is ready for any scenario.”",

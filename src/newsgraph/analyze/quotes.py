@@ -44,7 +44,9 @@ _MANNER_OF_SPEAKING: Final = frozenset(
 _CLAUSE_SPEECH: Final = frozenset(
     {"testify", "confess", "muse", "proclaim", "brag", "boast", "gripe", "grumble", "exclaim",
      "plead", "quip", "retort", "reminisce", "contend", "swear", "caution", "whisper", "mutter",
-     "shout", "scream", "concede", "admit"}
+     "shout", "scream", "concede", "admit",
+     # war and crisis reporting: "ISW assesses that …", "reiterated that …", "clarified that …"
+     "assess", "reiterate", "forecast", "observe", "specify", "clarify", "speculate", "hint", "vow"}
 )  # fmt: skip
 
 
