@@ -396,6 +396,22 @@ def test_what_someone_else_says_against_it_is_not_part_of_the_content() -> None:
     }
 
 
+def test_dialogue_between_dashes_is_quoted_with_the_attribution_after_the_second() -> None:
+    text = (
+        "Ivan Koval met reporters in Odesa.\n\n"
+        "— Will the port reopen?\n\n"
+        "— Yes, in May, — Koval replied.\n\n"
+        "– We will rebuild everything! – said Olena Bondar.\n\n"
+        "– The bridge is another matter – it will take years."
+    )
+    found = [(q.kind, q.text, q.speaker and q.speaker.name) for q in quotes(text)]
+    # the question has no one to attribute it to; a dash inside a sentence is no attribution
+    assert found == [
+        ("direct", "Yes, in May", "Ivan Koval"),
+        ("direct", "We will rebuild everything!", "Olena Bondar"),
+    ]
+
+
 def test_a_description_naming_another_place_is_not_the_person_described_for_one() -> None:
     text = (
         "Olena Bondar, the mayor of Lviv, spoke on Monday.\n\n"

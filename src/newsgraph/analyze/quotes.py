@@ -139,6 +139,10 @@ SENTENCE_END: Final = frozenset({".", "!", "?"})
 _STANDALONE_AFTER: Final = frozenset(":,.!?;–—-(…\n")
 _INTRODUCING: Final = frozenset({":", "–", "—"})
 _CREDIT_DASHES: Final = frozenset({"―", "—", "–", "-", "--"})
+# A line of dialogue: a dash, the words, a comma (or the words' own ! ? …), a second dash, then its
+# attribution ("— Yes, in May, — Koval replied."). Found in two steps, each linear in the line.
+_DIALOGUE_OPENING: Final = re.compile(r"(?m)^[ \t]*[—–][ \t]+(?=\S)")
+_DIALOGUE_SECOND_DASH: Final = re.compile(r"[ \t][—–][ \t]+(?=\w)")
 _DASHES: Final = frozenset("―—–-")
 _BLOCK_LINE: Final = re.compile(r"\n[–—-] ")
 # A paragraph opened by a speaker's name and a colon: a transcript's "PENCE: Well, look, …", a
@@ -422,6 +426,7 @@ class _Finder:
         self._labelled()
         self._direct()
         self._blocks()
+        self._dash_dialogue()
         self._according_to()
         self._in_words()
         self._reported()
@@ -1561,6 +1566,33 @@ class _Finder:
             hit = self._introduced(line_start)
             if hit is not None and hit[1].ok:
                 self._add(start, end, "block", hit[1], hit[0])
+
+    def _dash_dialogue(self) -> None:
+        """'— Yes, in May, — Koval replied.': a paragraph opened by a dash, its attribution after a
+        second one, as East European news and its translations write dialogue."""
+        for m in _DIALOGUE_OPENING.finditer(self.text):
+            start = m.end()
+            line_end = self.text.find("\n", start)
+            line_end = len(self.text) if line_end == -1 else line_end
+            second = _DIALOGUE_SECOND_DASH.search(self.text, start, line_end)
+            if second is None:
+                continue
+            end = second.start()
+            while end > start and self.text[end - 1] in " \t,":
+                end -= 1
+            if end <= start or self._covered(start, end):
+                continue
+            k = self._tok(second.end())
+            verbs = [
+                self.doc[i]
+                for i in range(k, min(k + 4, len(self.doc)))
+                if _is_verb(self.doc[i]) and _says(self.doc[i]) and not self._is_break(i)
+            ]
+            if not verbs:
+                continue
+            resolved = self._resolve(verbs[0], inverted=True)
+            if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
+                self._add(start, end, "direct", resolved, verbs[0])
 
     # --- according to --------------------------------------------------------------------------
 
