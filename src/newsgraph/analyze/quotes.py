@@ -452,12 +452,20 @@ class _Finder:
         return any(self.in_quote[k] != -1 for k in range(first, last + 1))
 
     def _add(
-        self, start: int, end: int, kind: QuoteKind, resolved: Resolved | None, verb: Any | None
+        self,
+        start: int,
+        end: int,
+        kind: QuoteKind,
+        resolved: Resolved | None,
+        verb: Any | None,
+        cue: Cue | None = None,
     ) -> _Found:
+        """Keep a quote; its cue is the verb's (now used), or `cue` where no verb is one."""
         if verb is not None:
             self.used_cues.add(verb.i)
+            cue = _cue(verb, self.text)
         speaker = resolved.speaker if resolved is not None and resolved.ok else None
-        found = _Found(start, end, kind, speaker, _cue(verb, self.text) if verb is not None else None)
+        found = _Found(start, end, kind, speaker, cue)
         self.found.append(found)
         self.index.add(found)
         return found
@@ -1662,14 +1670,9 @@ class _Finder:
             resolved = self.resolver.speaker(owner)
             if not resolved.ok:
                 continue
-            cue = Cue(
-                text=self.text[prep.idx : noun.idx + len(noun.text)],
-                start=prep.idx,
-                end=noun.idx + len(noun.text),
-            )
-            found = _Found(*span, _kind(self.text[span[0] : span[1]], "according_to"), resolved.speaker, cue)
-            self.found.append(found)
-            self.index.add(found)
+            end_of_cue = noun.idx + len(noun.text)
+            cue = Cue(text=self.text[prep.idx : end_of_cue], start=prep.idx, end=end_of_cue)
+            self._add(*span, _kind(self.text[span[0] : span[1]], "according_to"), resolved, None, cue)
 
     def _nominal(self) -> None:
         """ "Koval's claim that the port is closed", "his warning that …", "the assertion by the
