@@ -45,13 +45,19 @@ def parse(articles: Sequence[Article]) -> Sequence[Article]:
     return articles
 
 
+def plain(text: str) -> str:
+    """`text` as the parse reads it: its other spaces and invisible marks made plain spaces (same
+    length, same offsets)."""
+    return _OTHER_SPACES.sub(" ", text)
+
+
 def make_doc(nlp: Any, text: str) -> Any:
     """The tokenized Doc of `text`: spaCy's tokenizer over the text with its other spaces made
     plain, except over runs of LONG_RUN or more characters without a space, which become plain
     tokens of LONG_RUN characters. `nlp.text_of` gives the text as it is."""
-    plain = _OTHER_SPACES.sub(" ", text)
-    doc = _tokenize(nlp, plain)
-    if plain != text:
+    read = plain(text)
+    doc = _tokenize(nlp, read)
+    if read != text:
         nlp_module.remember_text(doc, text)
     return doc
 

@@ -10,6 +10,7 @@ from itertools import accumulate
 from typing import Any, Final
 
 from ..article import Article, Cue, Quote, QuoteKind, Speaker
+from ..parse import plain
 from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations, is_people
 from .cues import QUOTATION_CUES, REPORT_FRAMES
@@ -174,9 +175,10 @@ _QUOTE_CHARS: Final = frozenset('"“”„‟«»')
 _MOVERS: Final = frozenset(
     "prompt lead force push urge ask tell encourage invite press get drive cause inspire move".split()
 )
-# Nouns that make a sentence after them someone's: "In her opinion, …", "In Koval's words, …".
-_OPINION_NOUNS: Final = frozenset(
-    "opinion view words estimate estimation assessment judgment judgement reckoning".split()
+# Nouns that make a sentence after them someone's: "In her opinion, …", "In Koval's words, …"
+# (found in the text first: the parse is read only where one stands before a comma).
+_IN_WORDS: Final = re.compile(
+    r"\b(opinion|view|words|estimate|estimation|assessment|judgment|judgement|reckoning),", re.IGNORECASE
 )
 # Nouns of saying whose that-clause is what someone said: "his claim that …".
 _SAYING_NOUNS: Final = frozenset(
@@ -386,9 +388,8 @@ class _Finder:
         self.doc = doc
         # The text as the parse read it: the article's, with its other spaces and invisible marks
         # plain (same length and offsets), so "\u202a”Sorry …”" opens a paragraph as "”Sorry …”"
-        # does. Built once (doc.text rebuilds it on each access); quotes take their text from the
-        # article's.
-        self.text: str = doc.text
+        # does. Quotes take their text from the article's.
+        self.text: str = plain(article.text)
         # A mark with no word after it (a stray “ at the end of a page) quotes nothing.
         self.quotations = [
             q for q in find_quotations(self.text) if any(ch.isalnum() for ch in self.text[slice(*q.inner)])
@@ -1652,8 +1653,9 @@ class _Finder:
     def _in_words(self) -> None:
         """'In her opinion, the attack was aimed at the grid', 'In Koval's words, …': a sentence
         opening on someone's opinion, view or words is theirs, as after "according to"."""
-        for noun in self.doc:
-            if noun.lower_ not in _OPINION_NOUNS or noun.dep_ != "pobj" or self.in_quote[noun.i] != -1:
+        for m in _IN_WORDS.finditer(self.text):
+            noun = self.doc[self._tok(m.start(1))]
+            if noun.idx != m.start(1) or noun.dep_ != "pobj" or self.in_quote[noun.i] != -1:
                 continue
             prep = noun.head
             owner = next((c for c in noun.children if c.dep_ == "poss"), None)
