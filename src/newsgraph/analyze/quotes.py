@@ -342,6 +342,14 @@ def _speaks_for_clause(verb: Any, reporting: Any) -> bool:
     )
 
 
+def _relative_host(head: Any) -> Any:
+    """What a relative clause hung on `head` describes: `head`, or the noun for people before the
+    preposition `head` follows ("an adviser to Koval, who …", "a senior official in Kyiv, who …"),
+    where the parse hangs the clause on the name or place."""
+    owner = head.head.head if head.dep_ == "pobj" and head.head.dep_ == "prep" else None
+    return owner if owner is not None and owner.pos_ == "NOUN" and is_people(owner) else head
+
+
 def _went_on(verb: Any) -> bool:
     """The infinitive of "Koval went on to say …", which the parse may make a clause of purpose."""
     head = verb.head
@@ -704,11 +712,7 @@ class _Finder:
                 # "Levchenko, who gave money to Marco Koval, said": not Koval. Nor the place of "a
                 # senior official in Kyiv, who spoke on condition of anonymity, told …", where the
                 # parse may hang the clause on the place (and the model call Kyiv a person).
-                host = t.head
-                owner = host.head.head if host.dep_ == "pobj" and host.head.dep_ == "prep" else None
-                if owner is not None and owner.pos_ == "NOUN" and is_people(owner):
-                    return owner
-                return host
+                return _relative_host(t.head)
             if t.text in SENTENCE_END or _is_verb(t):
                 return name
             if t.text == "," and i < verb.i - 1 and name is not None:
@@ -767,12 +771,8 @@ class _Finder:
         if subject is None:
             return None
         relative = subject.lower_ in ("who", "which", "that")
-        host = verb.head
-        # "a longtime adviser to Koval, who declined to be identified": the parse may hang the
-        # clause on the name after the preposition; the pronoun stands for the adviser.
-        owner = host.head.head if host.dep_ == "pobj" and host.head.dep_ == "prep" else None
-        if subject.lower_ == "who" and owner is not None and owner.pos_ == "NOUN" and is_people(owner):
-            host = owner
+        # "a longtime adviser to Koval, who declined to be identified": the adviser.
+        host = _relative_host(verb.head) if subject.lower_ == "who" else verb.head
         if (
             relative
             and verb.dep_ == "relcl"
