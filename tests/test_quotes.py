@@ -364,6 +364,14 @@ def test_an_opening_asked_is_asked_by_whom_by_names_or_by_no_one_named(
         ("The council met in Odesa.\n\n“Why now?” asked the mayor.", "asked", "the mayor"),
         ("“Is the ferry running?” asked Taras Bondar, who had waited an hour.", "asked", "Taras Bondar"),
         ("“Why now?” Ivan Koval asked Olena Bondar in Odesa.", "asked", "Ivan Koval"),
+        # a participle set off by a comma and hung by the parse on a name (the verb between missed)
+        (
+            "Olena Bondar, the legendary environmental activist and lawyer, endorsed Lukas’ approach "
+            "Saturday, saying she hadn’t yet called for the mayor’s resignation because she believed "
+            "“we need to focus all of our energy on helping the people of Odesa.”",
+            "saying",
+            "Olena Bondar",
+        ),
         # a name before a party and state speaks, whatever the parse made of it (here: an object)
         (
             "Asked about the flyer, which was compared to the Star of David, Speaker of the House Rep. "
@@ -673,14 +681,28 @@ def test_a_speech_verb_after_a_preposition_speaks_for_the_clause_subject() -> No
     assert q.cue is not None and q.cue.text == "warning"
 
 
-def test_a_participle_hung_on_the_reported_clause_is_the_reporters() -> None:
+@pytest.mark.parametrize("choice", ["a side", "whose side he is on"])
+def test_a_participle_hung_on_the_reported_clause_is_the_reporters(choice: str) -> None:
     text = (
-        "Even a harbour official in Izmail said the mayor will have to choose a side, saying, "
+        f"Even a harbour official in Izmail said the mayor will have to choose {choice}, saying, "
         "“At some point Petro Zinchenko has to tell the dockers where he stands.”"
     )
     direct = [q for q in quotes(text) if q.text.startswith("“At some point")]
     assert len(direct) == 1 and direct[0].speaker is not None
     assert written(text, direct[0]).endswith("a harbour official in Izmail")
+
+
+def test_a_participle_the_parse_joins_to_the_reported_clause_is_the_reporters() -> None:
+    # "and arguing" hangs on "was stalled", inside what "saying" reports
+    text = (
+        "Ivan Koval pushed back on those claims on Thursday, saying that the bill had the right "
+        "safeguards but was stalled by mistrust in Lviv - and arguing that he and Olena Bondar "
+        "shared “almost all the same views.”"
+    )
+    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
+        "that the bill had the right safeguards but was stalled by mistrust in Lviv": "Ivan Koval",
+        "that he and Olena Bondar shared “almost all the same views.”": "Ivan Koval",
+    }
 
 
 def test_a_letter_that_says_is_no_speaker() -> None:

@@ -331,15 +331,32 @@ def _says(t: Any) -> bool:
     )
 
 
-def _speaks_for_clause(verb: Any, reporting: Any) -> bool:
-    """True when `verb`, hung by the parse on the clause `reporting` reports, is that verb's own:
-    "X said Y will have to choose, saying, “…”" (the participle: PolNeAR train, e2e_f +0.0004);
-    "He said the attacks have helped him and said that …" (the verb said again)."""
+def _reporting_over(verb: Any) -> Any | None:
+    """The speech verb whose reported clause the parse hung `verb` on, when `verb` is that speech
+    verb's own: "X said Y will have to choose, saying, “…”" (the participle: PolNeAR train, e2e_f
+    +0.0004), also below "have to" ("X said Y will have to choose whose side …, saying"); "He said
+    the attacks have helped him and said that …" (the verb said again); "saying that the bill had
+    … but was waylaid … and arguing that …" (a participle the parse joins to a finite verb of the
+    clause). None for a verb of the clause itself."""
+    climbs = ("xcomp", "conj") if verb.dep_ == "advcl" else ("conj",)
+    clause = verb.head
+    while clause.dep_ in climbs and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.i == clause.i:
+        return None
+    reporting = clause.head
     if verb.dep_ == "advcl":
-        return bool(reporting.lemma_.lower() in SPEECH_VERBS)
-    return bool(
-        verb.dep_ == "conj" and reporting.i < verb.i and reporting.lemma_ == verb.lemma_ and _says(verb)
-    )
+        speaks = reporting.lemma_.lower() in SPEECH_VERBS
+    elif verb.dep_ == "conj" and reporting.i < verb.i:
+        speaks = (reporting.lemma_ == verb.lemma_ and _says(verb)) or (
+            verb.tag_ == "VBG"
+            and reporting.tag_ == "VBG"
+            and verb.head.tag_ in ("VBD", "VBZ", "VBP", "VBN")
+            and (_says(verb) or verb.lemma_.lower() in CLAUSE_CUES)
+        )
+    else:
+        speaks = False
+    return reporting if speaks else None
 
 
 def _relative_host(head: Any) -> Any:
@@ -601,8 +618,9 @@ class _Finder:
             and head.pos_ in ("VERB", "AUX")
             and (verb.dep_ != "advcl" or verb.tag_ == "VBG" or self._listed(verb) or _went_on(verb))
         ):
-            if head.dep_ == "ccomp" and _speaks_for_clause(verb, head.head):
-                head = head.head
+            reporting = _reporting_over(verb)
+            if reporting is not None:
+                head = reporting
             # "prompted Koval to make a joke and call him “…”": whom the verb moves to act does it.
             act = head if verb.dep_ == "conj" and head.dep_ == "xcomp" else verb
             if act.dep_ == "xcomp" and act.head.lemma_.lower() in _MOVERS:
@@ -648,6 +666,16 @@ class _Finder:
             and head.head.head.pos_ in ("VERB", "AUX")
         ):
             return self._subject(head.head.head)
+        # "Erin Brockovich, the activist, endorsed Koval's approach, saying …": a participle set off
+        # by a comma and hung on a name (the parse missed the verb between) is the name's.
+        if (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBG"
+            and self.doc[verb.i - 1].text == ","
+            and head.dep_ in ("ROOT", "nsubj")
+            and self._person(head)
+        ):
+            return head
         # "…, her adviser, Jake Sullivan, said: “…”": a name the parse left without a verb, set off
         # by commas right before it.
         return self._name_before(verb)
@@ -2007,15 +2035,26 @@ class _Finder:
 
     def _cut_rival(self, span: tuple[int, int], verb: Any) -> tuple[int, int]:
         """The span up to a clause in it where someone else speaks, set against it: "Kyiv says the
-        strike killed three people, while Moscow claims it hit a military target"."""
+        strike killed three people, while Moscow claims it hit a military target"; or where the
+        speaker goes on to say something else, which the parse hung inside the clause ("saying
+        that the bill had … - and arguing that …")."""
         first, last = self._tok(span[0]), self._tok(span[1])
         for i in range(max(first, verb.i + 1), last):
             t = self.doc[i]
-            if not (_is_verb(t) and _says(t)) or self.in_quote[i] != -1:
+            if not _is_verb(t) or self.in_quote[i] != -1:
                 continue
             contrast = any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in t.children)
-            if contrast and any(c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1 for c in t.children):
-                cut = self._trim(list(range(first, t.left_edge.i)))
+            rival = (
+                _says(t)
+                and contrast
+                and any(c.dep_ in _SUBJECTS and self.in_quote[c.i] == -1 for c in t.children)
+            )
+            over = _reporting_over(t) if t.dep_ == "conj" else None
+            if rival or (over is not None and over.i == verb.i):
+                end = t.left_edge.i
+                while end > first and self.doc[end - 1].dep_ in ("cc", "punct"):
+                    end -= 1
+                cut = self._trim(list(range(first, end)))
                 return cut if cut is not None else span
         return span
 
