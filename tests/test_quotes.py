@@ -705,6 +705,19 @@ def test_a_participle_the_parse_joins_to_the_reported_clause_is_the_reporters() 
     }
 
 
+def test_but_added_after_a_reported_clause_is_the_reporters() -> None:
+    # the parse hangs "added" on "takes", inside what "said" reports
+    text = "Taras Bondar said in politics it takes time to build ties but added, “I back the mayor of Lviv.”"
+    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
+        "it takes time to build ties": "Taras Bondar",
+        "“I back the mayor of Lviv.”": "Taras Bondar",
+    }
+    # an "add" with a subject, an auxiliary or an object of its own adds something, not words
+    text = "Olena Bondar said the port had shared the plan and added its own comment on Odesa."
+    (q,) = quotes(text)
+    assert q.text == "the port had shared the plan and added its own comment on Odesa"
+
+
 def test_a_letter_that_says_is_no_speaker() -> None:
     text = "Bohdan Lysenko released a letter from his doctor that says he has “excellent health” for his age."
     for q in quotes(text):

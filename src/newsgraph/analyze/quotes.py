@@ -331,11 +331,17 @@ def _says(t: Any) -> bool:
     )
 
 
+# What makes "add" no "added, “…”": its own subject or auxiliary ("but that it would add so many
+# layers"), or an object ("shared it and added his own comment").
+_ADDS_SOMETHING: Final = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "mark", "dobj"})
+
+
 def _reporting_over(verb: Any) -> Any | None:
     """The speech verb whose reported clause the parse hung `verb` on, when `verb` is that speech
     verb's own: "X said Y will have to choose, saying, “…”" (the participle: PolNeAR train, e2e_f
     +0.0004), also below "have to" ("X said Y will have to choose whose side …, saying"); "He said
-    the attacks have helped him and said that …" (the verb said again); "saying that the bill had
+    the attacks have helped him and said that …" (the verb said again; or "… but added, “…”");
+    "saying that the bill had
     … but was waylaid … and arguing that …" (a participle the parse joins to a finite verb of the
     clause). None for a verb of the clause itself."""
     climbs = ("xcomp", "conj") if verb.dep_ == "advcl" else ("conj",)
@@ -348,11 +354,19 @@ def _reporting_over(verb: Any) -> Any | None:
     if verb.dep_ == "advcl":
         speaks = reporting.lemma_.lower() in SPEECH_VERBS
     elif verb.dep_ == "conj" and reporting.i < verb.i:
-        speaks = (reporting.lemma_ == verb.lemma_ and _says(verb)) or (
-            verb.tag_ == "VBG"
-            and reporting.tag_ == "VBG"
-            and verb.head.tag_ in ("VBD", "VBZ", "VBP", "VBN")
-            and (_says(verb) or verb.lemma_.lower() in CLAUSE_CUES)
+        speaks = (
+            (reporting.lemma_ == verb.lemma_ and _says(verb))
+            or (
+                verb.lemma_ == "add"
+                and _says(reporting)
+                and not any(c.dep_ in _ADDS_SOMETHING for c in verb.children)
+            )
+            or (
+                verb.tag_ == "VBG"
+                and reporting.tag_ == "VBG"
+                and verb.head.tag_ in ("VBD", "VBZ", "VBP", "VBN")
+                and (_says(verb) or verb.lemma_.lower() in CLAUSE_CUES)
+            )
         )
     else:
         speaks = False
