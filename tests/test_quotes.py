@@ -1524,13 +1524,29 @@ def test_an_aside_quoting_words_goes_on_with_the_content_unless_it_says_them_its
             "that the port would reopen “within weeks”",
             "Oksana Lytvyn",
         ),
+        # the parse hangs the clause on the sentence's verb, or on the noun of a phrase between
+        (
+            "Ivan Koval angered Lviv, particularly with his warning that Odesa would have to go to "
+            "the “back of the queue” if it wanted a deal.",
+            "that Odesa would have to go to the “back of the queue” if it wanted a deal",
+            "Ivan Koval",
+        ),
+        (
+            'Olena Bondar came under fire over her assertion during the debate that "we now finally '
+            'are where we need to be" on the port.',
+            'that "we now finally are where we need to be" on the port',
+            "Olena Bondar",
+        ),
         ("The claim that the tram in Kharkiv is unsafe was debated at length.", None, None),
+        # a relative clause on the noun is no that-clause of saying
+        ("Koval repeated the warnings that he had published in Odesa.", None, None),
     ],
 )
 def test_a_noun_of_saying_reports_its_that_clause_for_its_possessor(
     text: str, content: str | None, speaker: str | None
 ) -> None:
-    found = [q for q in quotes(text) if q.cue is not None and q.cue.text in ("claims", "promise", "claim")]
+    nouns = ("claims", "promise", "claim", "warning", "warnings", "assertion")
+    found = [q for q in quotes(text) if q.cue is not None and q.cue.text in nouns]
     assert [(q.text, q.speaker.name if q.speaker else None) for q in found] == (
         [(content, speaker)] if content else []
     )

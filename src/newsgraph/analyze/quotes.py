@@ -1725,16 +1725,7 @@ class _Finder:
         for noun in self.doc:
             if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _SAYING_NOUNS or self.in_quote[noun.i] != -1:
                 continue
-            clause = next(
-                (
-                    c
-                    for c in noun.rights
-                    if c.dep_ in ("acl", "ccomp")
-                    and self.doc[c.left_edge.i].lower_ == "that"
-                    and c.left_edge.i == noun.i + 1
-                ),
-                None,
-            )
+            clause = self._that_clause_after(noun)
             source = next((c for c in noun.lefts if c.dep_ == "poss"), None)
             if source is None:
                 by = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
@@ -1747,6 +1738,25 @@ class _Finder:
             resolved = self.resolver.speaker(source)
             if resolved.ok:
                 self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, noun)
+
+    def _that_clause_after(self, noun: Any) -> Any | None:
+        """The verb of the that-clause right after `noun`, or after a preposition's phrase on it
+        ("her assertion during the debate that …"), wherever the parse hung the clause: on the
+        noun, on the sentence's verb ("with his warning that …"), on the phrase's noun."""
+        i = noun.i + 1
+        while i < min(len(self.doc), noun.i + 8) and self.in_quote[i] == -1:
+            t = self.doc[i]
+            if t.lower_ == "that":
+                verb = t.head
+                on_noun = verb.head.i == noun.i and verb.dep_ in ("acl", "ccomp")
+                starts = verb.left_edge.i == t.i and verb.pos_ in ("VERB", "AUX")
+                return verb if starts and (t.dep_ == "mark" or on_noun) else None
+            if i == noun.i + 1 and t.dep_ != "prep":
+                return None
+            if t.pos_ not in ("ADP", "DET", "ADJ", "NOUN", "PROPN", "NUM"):
+                return None
+            i += 1
+        return None
 
     # --- reported speech -----------------------------------------------------------------------
 
