@@ -126,6 +126,23 @@ def test_speaker_before_the_quote_with_a_colon() -> None:
     assert q.kind == "direct" and q.speaker is not None and q.speaker.name == "Olena Kovalenko"
 
 
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        # the verb before the colon with a longer object of its own
+        "He also played up his strength in the vote in Odesa:",
+        # "he's said": the parse reads "'s" as "is", a passive, but the verb has an object
+        "Last year, he's said the same thing at every stop:",
+    ],
+)
+def test_a_sentence_introducing_a_quotation_with_a_colon_speaks_it(lead_in: str) -> None:
+    text = f"Ivan Koval ran for mayor of Lviv. {lead_in} “Who gives us the best chance? I know that I do.”"
+    direct = [q for q in quotes(text) if q.kind == "direct"]
+    assert [(q.text, q.speaker and q.speaker.name) for q in direct] == [
+        ("“Who gives us the best chance? I know that I do.”", "Ivan Koval")
+    ]
+
+
 def test_speaker_named_after_the_quote_believes() -> None:
     q = one(
         "“The river port in Kherson will not work before winter,” military expert Mykola Shevchuk believes."

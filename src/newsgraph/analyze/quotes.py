@@ -336,6 +336,14 @@ def _says(t: Any) -> bool:
 _ADDS_SOMETHING: Final = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "mark", "dobj"})
 
 
+def _has_not_is(verb: Any) -> bool:
+    """True for "he's said the same thing", which the parse reads as a passive: an "'s" before a
+    participle with an object of its own is "has"."""
+    return any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children) and any(
+        c.dep_ == "dobj" for c in verb.children
+    )
+
+
 def _reporting_over(verb: Any) -> Any | None:
     """The speech verb whose reported clause the parse hung `verb` on, when `verb` is that speech
     verb's own: "X said Y will have to choose, saying, “…”" (the participle: PolNeAR train, e2e_f
@@ -805,7 +813,7 @@ class _Finder:
         # Not an auxiliary inside a quotation: '“Is the ferry running?” asked Bondar' (the parse
         # may hang the question's "Is" on the verb after it).
         passive = any(c.dep_ in ("auxpass", "nsubjpass") and self.in_quote[c.i] == -1 for c in verb.children)
-        if passive or self._opening_asked(verb):
+        if (passive and not _has_not_is(verb)) or self._opening_asked(verb):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             return self.resolver.speaker(by) if by is not None else Resolved(NOBODY)
@@ -1224,7 +1232,7 @@ class _Finder:
         before the quotation ("shot back:", "told reporters on Monday:")."""
         rest = [self.doc[i] for i in window if i > verb.i][:-1]
         inside = {verb.i} | {r.i for r in rest}
-        return len(rest) <= 6 and all(t.head.i in inside for t in rest)
+        return len(rest) <= 10 and all(t.head.i in inside for t in rest)
 
     def _outside_complement(self, verb: Any, q: Quotation) -> bool:
         """True when the verb reports a clause of its own beside the quotation ("He said that …")."""
