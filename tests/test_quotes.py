@@ -133,6 +133,8 @@ def test_speaker_before_the_quote_with_a_colon() -> None:
         "He also played up his strength in the vote in Odesa:",
         # "he's said": the parse reads "'s" as "is", a passive, but the verb has an object
         "Last year, he's said the same thing at every stop:",
+        # a double hyphen introduces as a dash does
+        "He also embraced tougher port checks --",
     ],
 )
 def test_a_sentence_introducing_a_quotation_with_a_colon_speaks_it(lead_in: str) -> None:

@@ -138,7 +138,7 @@ SHORT_QUOTATION: Final = 45
 SENTENCE_END: Final = frozenset({".", "!", "?"})
 # Characters after which a quotation stands on its own rather than inside a reported clause.
 _STANDALONE_AFTER: Final = frozenset(":,.!?;–—-(…\n")
-_INTRODUCING: Final = frozenset({":", "–", "—"})
+_INTRODUCING: Final = frozenset({":", "–", "—", "--"})
 _CREDIT_DASHES: Final = frozenset({"―", "—", "–", "-", "--"})
 # A line of dialogue: a dash, the words, a comma (or the words' own ! ? …), a second dash, then its
 # attribution ("— Yes, in May, — Koval replied."). Found in two steps, each linear in the line.
