@@ -1571,6 +1571,30 @@ def test_a_noun_of_saying_reports_its_that_clause_for_its_possessor(
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Olena Bondar is confident that the port in Odesa will reopen in May.",
+            [("that the port in Odesa will reopen in May", "Olena Bondar", "confident")],
+        ),
+        ("Ivan Koval was not sure the ferry would run.", [("the ferry would run", "Ivan Koval", "sure")]),
+        (
+            "The mayor of Lviv is worried that “nobody will come back” to the city.",
+            [("that “nobody will come back” to the city", "The mayor of Lviv", "worried")],
+        ),
+        # a question is no view; nor is a clause no one holds
+        ("Ivan Koval is not sure whether he will run in Lviv.", []),
+        ("It is certain that the port in Odesa is closed.", []),
+    ],
+)
+def test_an_adjective_of_conviction_reports_its_clause_as_its_subjects_view(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = [(q.text, q.speaker and q.speaker.name, q.cue and q.cue.text) for q in quotes(text)]
+    assert found == expected
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

@@ -186,6 +186,11 @@ _SAYING_NOUNS: Final = frozenset(
     accusation charge contention remark comment assurance prediction complaint admission
     announcement denial threat boast declaration""".split()
 )
+# Adjectives of conviction whose clause is their subject's view: "Koval is confident that …".
+_OPINION_ADJECTIVES: Final = frozenset(
+    """sure convinced confident certain adamant hopeful optimistic worried concerned afraid
+    skeptical sceptical doubtful positive""".split()
+)
 _KEPT_PUNCT: Final = _QUOTE_CHARS | {"''"}
 # The speaker of a quote whose source the text does not name; a null speaker in the record.
 NOBODY: Final = Speaker()
@@ -479,6 +484,7 @@ class _Finder:
         self._in_words()
         self._reported()
         self._nominal()
+        self._opinions()
         self._fragments()
         self._inherit()
         # A quotation still without a speaker is left out: on PolNeAR train none of 96 such was
@@ -1746,6 +1752,36 @@ class _Finder:
             resolved = self.resolver.speaker(source)
             if resolved.ok:
                 self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, noun)
+
+    def _opinions(self) -> None:
+        """ "Koval is confident that the port will reopen": an adjective of conviction with a
+        clause reports the clause as its subject's view."""
+        for adj in self.doc:
+            if (
+                adj.lemma_.lower() not in _OPINION_ADJECTIVES
+                or adj.dep_ != "acomp"
+                or self.in_quote[adj.i] != -1
+            ):
+                continue
+            copula = adj.head
+            clause = next(
+                (c for c in [*adj.children, *copula.children] if c.dep_ == "ccomp" and c.i > adj.i),
+                None,
+            )
+            if clause is None or clause.left_edge.i > adj.i + 2 or self.para[clause.i] != self.para[adj.i]:
+                continue
+            if clause.left_edge.lower_ in ("whether", "if", "why", "where", "how", "what", "who", "when"):
+                continue  # "not sure whether he will run": a question, no view
+            if any(c.dep_ in _SUBJECTS and c.lower_ in ("it", "this", "there") for c in copula.children):
+                continue  # "It is certain that …": no one's view
+            if copula.dep_ == "ccomp" and _says(copula.head):
+                continue  # "Tyler said voters are confident that …": the speaker's words, found
+            span = self._trim(self._clause(clause, copula))
+            if span is None or self._covered(*span):
+                continue
+            resolved = self._resolve(copula)
+            if resolved is not None and resolved.ok and resolved.speaker != NOBODY:
+                self._add(*span, _kind(self.text[span[0] : span[1]], "indirect"), resolved, adj)
 
     def _that_clause_after(self, noun: Any) -> Any | None:
         """The verb of the that-clause right after `noun`, or after a preposition's phrase on it
