@@ -1595,6 +1595,18 @@ def test_an_adjective_of_conviction_reports_its_clause_as_its_subjects_view(
     assert found == expected
 
 
+def test_what_a_sign_or_a_message_reads_is_quoted() -> None:
+    text = (
+        "Six planes filled the skies over Lviv with messages.\n\n“Lviv is great! The mayor is a "
+        "disgrace,” read one. One message read “anybodybutkoval.ua,” a website of a group in Odesa."
+    )
+    found = [(q.text, q.kind, q.speaker and q.speaker.name, q.cue and q.cue.text) for q in quotes(text)]
+    assert found == [
+        ("“Lviv is great! The mayor is a disgrace,”", "direct", "one", "read"),
+        ("“anybodybutkoval.ua,”", "direct", "One message", "read"),
+    ]
+
+
 def test_a_question_reports_nothing() -> None:
     assert quotes("Will the mayor of Chernihiv agree to close the bridge?") == []
 

@@ -623,7 +623,7 @@ class _Finder:
                 if self.in_quote[child.i] != -1 or child.is_punct or _TIMES & {child.ent_type_}:
                     continue
                 if child.dep_ in ("dobj", "attr", "npadvmod", "appos", "nsubj") and (
-                    child.pos_ in ("PROPN", "NOUN") or child.lower_ in ("he", "she")
+                    child.pos_ in ("PROPN", "NOUN") or child.lower_ in ("he", "she", "one")
                 ):
                     return child
                 break
@@ -1274,7 +1274,7 @@ class _Finder:
             # “…,” she shouted. / Kasich resisted: “…”. The layout attributes by itself: the verb
             # nearest the quotation counts even if no lexicon knows it.
             glued = n == 0 and (glued_after or (introduces and self._ends_clause(verb, window)))
-            if not (glued or _says(verb)):
+            if not (glued or _says(verb) or self._reads(verb, q)):
                 continue
             # "She said she hoped that the vote fails: “…”": the verb nearest the colon is in what
             # a speech verb before it reports; that one speaks.
@@ -1289,6 +1289,15 @@ class _Finder:
             if resolved is not None:
                 return verb, resolved
         return None
+
+    def _reads(self, verb: Any, q: Quotation) -> bool:
+        """True for "read" right beside the quotation: what a sign, a shirt or a message says
+        ("a sign that read “15%!”", "“Go home,” read one")."""
+        if verb.lemma_.lower() != "read" or verb.tag_ == "VBN":
+            return False
+        first, last = self._tok(q.start), self._tok(q.end)
+        between = range(verb.i + 1, first) if verb.i < first else range(last, verb.i)
+        return len(between) <= 2 and all(self.doc[i].is_punct or self.doc[i].is_space for i in between)
 
     def _credit(self, q: Quotation, after: list[int]) -> Hit | None:
         """“…” ― Carlos Raúl: a name after a dash, alone to the end of its line, signs the quotation.
@@ -2060,6 +2069,13 @@ class _Finder:
                 if verb.i == child.i or self.in_quote[verb.i] != -1:
                     break
                 if _is_verb(verb) and verb.i not in self.used_cues:
+                    if self._reads(verb, q):
+                        # "One message read “…”": the words on it, quoted whole
+                        resolved = self._resolve(verb)
+                        if resolved is not None and resolved.ok:
+                            self._add(q.start, q.end, "direct", resolved, verb)
+                        fallback = None
+                        break
                     if verb.lemma_.lower() in FRAGMENT_CUES:
                         self._fragment_quote(verb, child)
                         fallback = None
