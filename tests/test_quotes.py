@@ -541,14 +541,14 @@ def test_a_that_clause_after_the_attribution_goes_on_with_the_quote() -> None:
     assert q.speaker is not None and q.speaker.name == "Oleh Sami"
 
 
-def test_a_short_sentence_closed_by_a_quotation_after_the_attribution_goes_on_with_the_quote() -> None:
-    text = (
-        "Olena Hrytsak runs the ferry office in Izmail. “The ferry is late again,” she says. "
-        "It is “the third time this month.”"
-    )
+@pytest.mark.parametrize("lead", ["It is “the third time this month.”", "Instead, “it is the third time.”"])
+def test_a_short_sentence_closed_by_a_quotation_after_the_attribution_goes_on_with_the_quote(
+    lead: str,
+) -> None:
+    text = f"Olena Hrytsak runs the ferry office in Izmail. “The ferry is late again,” she says. {lead}"
     q = one(text)
     assert q.kind == "mixed"
-    assert q.text == "“The ferry is late again,” she says. It is “the third time this month.”"
+    assert q.text == f"“The ferry is late again,” she says. {lead}"
     assert q.speaker is not None and q.speaker.name == "Olena Hrytsak"
 
 

@@ -893,6 +893,14 @@ class _Finder:
                 self.index.extend(previous.found, q.end)
                 previous = _Direct(q, previous.found, after)
                 continue
+            # “…,” he said. Instead, “…”: a few words of the writer's lead into more of the quote.
+            if previous is not None and hit is None and not self._sentence_start(q):
+                end = self._mixed_after(previous, q)
+                if end is not None:
+                    self.index.extend(previous.found, end)
+                    previous.found.kind = "mixed"
+                    previous = None
+                    continue
             start = q.start
             if hit is None and self._paragraph_start(q):
                 hit = self._introduced(q.start)
