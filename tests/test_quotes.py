@@ -1556,6 +1556,17 @@ def test_an_aside_quoting_words_goes_on_with_the_content_unless_it_says_them_its
             'that "we now finally are where we need to be" on the port',
             "Olena Bondar",
         ),
+        # reports, beliefs and fears are said too
+        (
+            "On Friday it was a report by Radio Odesa that he “fabricated” the story of the ferry.",
+            "that he “fabricated” the story of the ferry",
+            "Radio Odesa",
+        ),
+        (
+            "Olena Bondar’s belief that the port will reopen in May is widely shared in Lviv.",
+            "that the port will reopen in May",
+            "Olena Bondar",
+        ),
         ("The claim that the tram in Kharkiv is unsafe was debated at length.", None, None),
         # a relative clause on the noun is no that-clause of saying
         ("Koval repeated the warnings that he had published in Odesa.", None, None),
@@ -1564,7 +1575,7 @@ def test_an_aside_quoting_words_goes_on_with_the_content_unless_it_says_them_its
 def test_a_noun_of_saying_reports_its_that_clause_for_its_possessor(
     text: str, content: str | None, speaker: str | None
 ) -> None:
-    nouns = ("claims", "promise", "claim", "warning", "warnings", "assertion")
+    nouns = ("claims", "promise", "claim", "warning", "warnings", "assertion", "report", "belief")
     found = [q for q in quotes(text) if q.cue is not None and q.cue.text in nouns]
     assert [(q.text, q.speaker.name if q.speaker else None) for q in found] == (
         [(content, speaker)] if content else []

@@ -184,7 +184,8 @@ _IN_WORDS: Final = re.compile(
 _SAYING_NOUNS: Final = frozenset(
     """claim assertion statement argument warning promise pledge vow suggestion insistence allegation
     accusation charge contention remark comment assurance prediction complaint admission
-    announcement denial threat boast declaration""".split()
+    announcement denial threat boast declaration report belief fear hope view concern conclusion
+    finding insinuation implication estimate projection""".split()
 )
 # Adjectives of conviction whose clause is their subject's view: "Koval is confident that …".
 _OPINION_ADJECTIVES: Final = frozenset(
