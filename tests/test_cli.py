@@ -141,7 +141,7 @@ def test_version_string_matches_the_package(capsys: pytest.CaptureFixture[str]) 
 def test_stages_lists_the_default_pipeline() -> None:
     code, out = run("stages")
     assert code == 0
-    assert "* clean.v2" in out and "* quotes.v10" in out
+    assert "* clean.v2" in out and "* quotes.v11" in out
 
 
 def test_schema_command_prints_the_schema() -> None:

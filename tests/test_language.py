@@ -35,7 +35,7 @@ def test_a_non_english_article_is_kept_marked_and_not_mangled() -> None:
 def test_an_english_article_goes_through_every_stage() -> None:
     article = analyze(ENGLISH, published="2022-11-18")
     assert article.language == "en"
-    assert "quotes.v10" in article.stages
+    assert "quotes.v11" in article.stages
     assert any(e.name == "Viktor Lysenko" for e in article.entities)
 
 

@@ -1662,7 +1662,8 @@ def test_seed_article_sources() -> None:
 # Measured 2026-12-04 (quotes.v9, parse.v4): e2e_direct_f 0.7945, e2e_f 0.6626, speaker_acc 0.9611.
 # Measured 2026-12-04 (quotes.v9 with nominal attributions): 0.8033, 0.6667, 0.9648.
 # Measured 2026-12-04 (quotes.v10, parse.v5): 0.8033, 0.6683, 0.9649.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.80, "e2e_f": 0.66, "speaker_acc": 0.96}
+# Measured 2026-12-04 (quotes.v11): 0.8065, 0.6731, 0.9685.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.80, "e2e_f": 0.67, "speaker_acc": 0.96}
 
 
 @pytest.mark.shared
@@ -1702,5 +1703,5 @@ def test_the_stage_bench_times_every_stage() -> None:
     spec.loader.exec_module(bench)
     texts = ["“The pier is ready,” said Taras Bondar in Odesa.", "", "No quotes in Lviv today."]
     spent = bench.stage_times(texts)
-    assert {"parse.v5", "quotes.v10"} <= set(spent)
+    assert {"parse.v5", "quotes.v11"} <= set(spent)
     assert all(seconds >= 0 for seconds in spent.values())

@@ -15,7 +15,7 @@ from ..pipeline import ENGLISH, stage
 from .attribution import Mentions, Quotation, Resolved, Resolver, find_quotations, is_people
 from .cues import QUOTATION_CUES, REPORT_FRAMES
 
-STAGE: Final = "quotes.v10"
+STAGE: Final = "quotes.v11"
 
 # --- the lexicon -----------------------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ NOBODY: Final = Speaker()
 
 @stage(
     "quotes",
-    version=10,
+    version=11,
     languages=ENGLISH,
     requires=("doc", "entities"),
     assigns=("quotes",),
