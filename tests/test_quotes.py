@@ -415,12 +415,34 @@ def test_an_unnamed_source_with_a_clause_after_it_is_not_the_name_inside_it() ->
     }
 
 
-def test_what_someone_else_says_against_it_is_not_part_of_the_content() -> None:
-    text = "Ivan Koval said the port would reopen in May, while Olena Bondar insisted it would stay shut."
-    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
-        "the port would reopen in May": "Ivan Koval",
-        "it would stay shut": "Olena Bondar",
-    }
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what someone else says against it is no part of the content
+        (
+            "Ivan Koval said the port would reopen in May, while Olena Bondar insisted it would stay shut.",
+            {"the port would reopen in May": "Ivan Koval", "it would stay shut": "Olena Bondar"},
+        ),
+        # a participle the parse joins to the reported clause ("and arguing" on "was stalled,"
+        # inside what "saying" reports) is the reporter's, and ends the first content
+        (
+            "Ivan Koval pushed back on those claims on Thursday, saying that the bill had the right "
+            "safeguards but was stalled by mistrust in Lviv - and arguing that he and Olena Bondar "
+            "shared “almost all the same views.”",
+            {
+                "that the bill had the right safeguards but was stalled by mistrust in Lviv": "Ivan Koval",
+                "that he and Olena Bondar shared “almost all the same views.”": "Ivan Koval",
+            },
+        ),
+        # so is "but added", which the parse hangs on "takes", inside what "said" reports
+        (
+            "Taras Bondar said in politics it takes time to build ties but added, “I back the mayor.”",
+            {"it takes time to build ties": "Taras Bondar", "“I back the mayor.”": "Taras Bondar"},
+        ),
+    ],
+)
+def test_each_content_goes_to_its_own_speaker(text: str, expected: dict[str, str]) -> None:
+    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == expected
 
 
 def test_dialogue_between_dashes_is_quoted_with_the_attribution_after_the_second() -> None:
@@ -711,27 +733,7 @@ def test_a_participle_hung_on_the_reported_clause_is_the_reporters(choice: str) 
     assert written(text, direct[0]).endswith("a harbour official in Izmail")
 
 
-def test_a_participle_the_parse_joins_to_the_reported_clause_is_the_reporters() -> None:
-    # "and arguing" hangs on "was stalled", inside what "saying" reports
-    text = (
-        "Ivan Koval pushed back on those claims on Thursday, saying that the bill had the right "
-        "safeguards but was stalled by mistrust in Lviv - and arguing that he and Olena Bondar "
-        "shared “almost all the same views.”"
-    )
-    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
-        "that the bill had the right safeguards but was stalled by mistrust in Lviv": "Ivan Koval",
-        "that he and Olena Bondar shared “almost all the same views.”": "Ivan Koval",
-    }
-
-
-def test_but_added_after_a_reported_clause_is_the_reporters() -> None:
-    # the parse hangs "added" on "takes", inside what "said" reports
-    text = "Taras Bondar said in politics it takes time to build ties but added, “I back the mayor of Lviv.”"
-    assert {q.text: q.speaker and q.speaker.name for q in quotes(text)} == {
-        "it takes time to build ties": "Taras Bondar",
-        "“I back the mayor of Lviv.”": "Taras Bondar",
-    }
-    # an "add" with a subject, an auxiliary or an object of its own adds something, not words
+def test_an_add_with_a_subject_auxiliary_or_object_of_its_own_adds_no_words() -> None:
     text = "Olena Bondar said the port had shared the plan and added its own comment on Odesa."
     (q,) = quotes(text)
     assert q.text == "the port had shared the plan and added its own comment on Odesa"

@@ -864,13 +864,9 @@ class _Finder:
                     self.index.extend(previous.found, q.end)
                     previous = None
                     continue
-                if previous is not None:
-                    end = self._mixed_after(previous, q)
-                    if end is not None:
-                        self.index.extend(previous.found, end)
-                        previous.found.kind = "mixed"
-                        previous = None
-                        continue
+                if previous is not None and self._goes_on_mixed(previous, q):
+                    previous = None
+                    continue
                 fronted = self._fronted(q)
                 if fronted is not None:
                     previous = fronted
@@ -895,13 +891,14 @@ class _Finder:
                 previous = _Direct(q, previous.found, after)
                 continue
             # “…,” he said. Instead, “…”: a few words of the writer's lead into more of the quote.
-            if previous is not None and hit is None and not self._sentence_start(q):
-                end = self._mixed_after(previous, q)
-                if end is not None:
-                    self.index.extend(previous.found, end)
-                    previous.found.kind = "mixed"
-                    previous = None
-                    continue
+            if (
+                previous is not None
+                and hit is None
+                and not self._sentence_start(q)
+                and self._goes_on_mixed(previous, q)
+            ):
+                previous = None
+                continue
             start = q.start
             if hit is None and self._paragraph_start(q):
                 hit = self._introduced(q.start)
@@ -960,6 +957,15 @@ class _Finder:
             return False
         last = self._last_word(self.sentence_end[first], first)
         return self.in_quote[last] == self.in_quote[first]
+
+    def _goes_on_mixed(self, previous: _Direct, q: Quotation) -> bool:
+        """Extend the previous quote, made mixed, through the sentence `_mixed_after` finds."""
+        end = self._mixed_after(previous, q)
+        if end is None:
+            return False
+        self.index.extend(previous.found, end)
+        previous.found.kind = "mixed"
+        return True
 
     def _mixed_after(self, previous: _Direct, q: Quotation) -> int | None:
         """'“The ferry is late again,” she says. It is “the third time this month.”': a
