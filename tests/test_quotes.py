@@ -434,6 +434,11 @@ def test_an_unnamed_source_with_a_clause_after_it_is_not_the_name_inside_it() ->
                 "that he and Olena Bondar shared “almost all the same views.”": "Ivan Koval",
             },
         ),
+        # a quoted phrase inside what someone else says is that speaker's account: no quote of its own
+        (
+            "Olena Bondar said Ivan Koval told the council in Odesa that the port is “closed for good.”",
+            {"Ivan Koval told the council in Odesa that the port is “closed for good.”": "Olena Bondar"},
+        ),
         # so is "but added", which the parse hangs on "takes", inside what "said" reports
         (
             "Taras Bondar said in politics it takes time to build ties but added, “I back the mayor.”",
