@@ -738,6 +738,16 @@ def test_a_participle_hung_on_the_reported_clause_is_the_reporters(choice: str) 
     assert written(text, direct[0]).endswith("a harbour official in Izmail")
 
 
+def test_a_quote_held_with_its_cue_inside_another_speakers_quote_is_not_given_again() -> None:
+    # "blasted" inside what the spot shows: the words are not Bondar's, whatever else is found
+    text = (
+        "The spot concludes with footage of Ivan Koval saying during the debate in Odesa last week, "
+        "“That makes me smart,” when Olena Bondar blasted him for not paying the port tax."
+    )
+    found = quotes(text)
+    assert found and all(q.speaker is None or q.speaker.name != "Olena Bondar" for q in found)
+
+
 def test_an_add_with_a_subject_auxiliary_or_object_of_its_own_adds_no_words() -> None:
     text = "Olena Bondar said the port had shared the plan and added its own comment on Odesa."
     (q,) = quotes(text)
