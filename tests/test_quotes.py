@@ -1680,8 +1680,8 @@ def test_seed_article_sources() -> None:
 # Measured 2026-12-04 (quotes.v9 with nominal attributions): 0.8033, 0.6667, 0.9648.
 # Measured 2026-12-04 (quotes.v10, parse.v5): 0.8033, 0.6683, 0.9649.
 # Measured 2026-12-04 (quotes.v11): 0.8065, 0.6731, 0.9685; with second-hand quotes kept inside
-# the quote reporting them: 0.8065, 0.6806, 0.9685.
-POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.80, "e2e_f": 0.68, "speaker_acc": 0.96}
+# the quote reporting them: 0.8065, 0.6806, 0.9685; also those found before it: 0.8110, 0.6831, 0.9754.
+POLNEAR_DEV20_MINIMUMS = {"e2e_direct_f": 0.81, "e2e_f": 0.68, "speaker_acc": 0.97}
 
 
 @pytest.mark.shared
