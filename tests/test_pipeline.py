@@ -40,7 +40,7 @@ def test_default_pipeline_is_ordered_and_versioned() -> None:
 
 
 def test_a_stage_before_its_requirement_is_refused() -> None:
-    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v10 requires 'doc'.*parse\.v5"):
+    with pytest.raises(PipelineError, match=r"E102 stage quotes\.v\d+ requires 'doc'.*parse\.v\d+"):
         Pipeline.build(["quotes", "parse"])
 
 
